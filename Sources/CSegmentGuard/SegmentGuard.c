@@ -1,0 +1,65 @@
+#include "CSegmentGuard.h"
+
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+
+static _Thread_local sigjmp_buf *volatile active_guard;
+static pthread_once_t install_once = PTHREAD_ONCE_INIT;
+static struct sigaction previous_action;
+static _Atomic uint64_t fault_count;
+
+static void on_sigbus(int signal_number, siginfo_t *info, void *context) {
+    sigjmp_buf *guard = active_guard;
+    if (guard != NULL) {
+        active_guard = NULL;
+        atomic_fetch_add_explicit(&fault_count, 1, memory_order_relaxed);
+        siglongjmp(*guard, 1);
+    }
+    /* Not one of our guarded accesses: a real bug elsewhere. Restore the previous disposition and return;
+       the faulting instruction runs again and gets the default (fatal) treatment. */
+    (void)signal_number; (void)info; (void)context;
+    sigaction(SIGBUS, &previous_action, NULL);
+}
+
+static void install_handler(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = on_sigbus;
+    /* SA_NODEFER: siglongjmp leaves the handler without restoring the mask, so SIGBUS must not be blocked
+       while it runs; this lets sigsetjmp(…, 0) skip the sigprocmask syscall on every guarded call. */
+    action.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGBUS, &action, &previous_action);
+}
+
+#define GUARDED(body)                                   \
+    do {                                                \
+        pthread_once(&install_once, install_handler);   \
+        sigjmp_buf guard;                               \
+        if (sigsetjmp(guard, 0) != 0) return -1;        \
+        active_guard = &guard;                          \
+        atomic_signal_fence(memory_order_seq_cst);      \
+        body;                                           \
+        atomic_signal_fence(memory_order_seq_cst);      \
+        active_guard = NULL;                            \
+        return 0;                                       \
+    } while (0)
+
+int lookout_guarded_copy(void *destination, const void *source, size_t count) {
+    GUARDED(memcpy(destination, source, count));
+}
+
+int lookout_guarded_store_u32_release(void *destination, uint32_t value) {
+    GUARDED(__atomic_store_n((uint32_t *)destination, value, __ATOMIC_RELEASE));
+}
+
+int lookout_guarded_fetch_or_u32(void *destination, uint32_t bits, uint32_t *previous) {
+    GUARDED(*previous = __atomic_fetch_or((uint32_t *)destination, bits, __ATOMIC_ACQ_REL));
+}
+
+uint64_t lookout_guarded_fault_count(void) {
+    return atomic_load_explicit(&fault_count, memory_order_relaxed);
+}

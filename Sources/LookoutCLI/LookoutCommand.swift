@@ -1,0 +1,6 @@
+import ArgumentParser
+
+public struct LookoutCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(commandName: "lookout")
+    public init() {}
+}

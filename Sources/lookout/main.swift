@@ -1,0 +1,4 @@
+import ArgumentParser
+import LookoutCLI
+
+LookoutCommand.main()

@@ -1,0 +1,2 @@
+/* Declarations only; see CZMLayouts.h. */
+#include "CZMLayouts.h"

@@ -1,0 +1,1 @@
+// placeholder (remove when the target has real files)
