@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import ZMShm
+
+struct Dump: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Decode one monitor's segment completely.")
+
+    @Argument(help: "Monitor id.") var monitor: MonitorID
+    @OptionGroup var segments: SegmentOptions
+    @Flag(help: "JSON output (the only format for now).") var json = false
+
+    func run() throws {
+        let context = ZoneMinderContext.resolve(segments)
+        let path = context.segmentPath(monitor.value)
+        do {
+            let snapshot = try ZMSegment(path: path).snapshot(frameSize: context.frameSize(monitor.value))
+            let value = SnapshotJSON.render(monitorID: monitor.value, snapshot: snapshot, context: context, now: Date().timeIntervalSince1970)
+            print(value.rendered(pretty: true))
+        } catch {
+            throw CLIError("monitor \(monitor.value): \(error.message)")
+        }
+    }
+}

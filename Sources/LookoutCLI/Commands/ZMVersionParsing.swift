@@ -1,0 +1,5 @@
+import ZMShm
+
+enum ZMVersionParsing {
+    static func parse(_ text: String) -> ZMVersion? { ZMVersion(parsing: text) }
+}
