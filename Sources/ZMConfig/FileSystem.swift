@@ -12,7 +12,8 @@ enum FileSystem {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(Failure(errno: errno)) }
         defer { close(fd) }
-        if isDirectory(path) { return .failure(Failure(errno: EISDIR)) }
+        var status = stat()
+        if fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR { return .failure(Failure(errno: EISDIR)) }
 
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -25,11 +26,6 @@ enum FileSystem {
             }
             bytes.append(contentsOf: chunk[..<count])
         }
-    }
-
-    static func exists(_ path: String) -> Bool {
-        var status = stat()
-        return stat(path, &status) == 0
     }
 
     static func isDirectory(_ path: String) -> Bool {

@@ -50,6 +50,20 @@ public struct ZMConfFile: Sendable {
         return ZMConfFile(directory: directory, filesRead: files, values: values, warnings: warnings)
     }
 
+    /// A configuration with these values (names are upper-cased), as if read from `filesRead`.
+    public init(values: [String: String], directory: String = "/etc/zm", filesRead: [String] = []) {
+        var upper: [String: String] = [:]
+        for (name, value) in values { upper[ZMConfFile.upperASCII(name)] = value }
+        self.init(directory: directory, filesRead: filesRead, values: upper, warnings: [])
+    }
+
+    private init(directory: String, filesRead: [String], values: [String: String], warnings: [ZMConfigError]) {
+        self.directory = directory
+        self.filesRead = filesRead
+        self.values = values
+        self.warnings = warnings
+    }
+
     /// The value of `key` (case-insensitive, as ZoneMinder upper-cases names), or nil when no file sets it.
     public subscript(key: String) -> String? {
         values[ZMConfFile.upperASCII(key)]
@@ -70,7 +84,7 @@ public struct ZMConfFile: Sendable {
     /// GLOB_ALPHASORT folds to lower case, so `_x` sorts before `A`), ties by byte order. Directories matching the
     /// pattern yield no lines in ZoneMinder, so they are skipped.
     private static func confDFiles(_ confD: String) throws(ZMConfigError) -> [String] {
-        guard FileSystem.exists(confD) else { return [] }
+        guard FileSystem.isDirectory(confD) else { return [] }
         let names: [String]
         switch FileSystem.list(confD) {
         case .success(let listed): names = listed

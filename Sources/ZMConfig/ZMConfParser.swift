@@ -9,6 +9,10 @@
 /// and may not contain blanks; the value runs to the end of the line, may contain `=`, and loses surrounding
 /// whitespace plus any run of `'`/`"` at either end, paired or not (`"/bin/ip neigh"` is `/bin/ip neigh`, and so is
 /// `'/bin/ip neigh"`). `\s` is ASCII whitespace, which includes the `\r` of CRLF files.
+///
+/// ZoneMinder's C++ daemons (`process_configfile` in zm_config.cpp) agree on every line ZoneMinder ships, but not
+/// on odd ones: they allow blanks inside names, strip quotes and blanks interleaved at the end (`a" "` is `a`),
+/// keep only a fixed set of names, and split lines longer than 511 bytes. Perl is followed here.
 enum ZMConfParser {
     enum Line: Equatable {
         case skip
