@@ -4,9 +4,11 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <string.h>
 
 static _Thread_local sigjmp_buf *volatile active_guard;
+static atomic_bool installed;
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
 static struct sigaction previous_action;
 static _Atomic uint64_t fault_count;
@@ -33,11 +35,13 @@ static void install_handler(void) {
     action.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
     sigemptyset(&action.sa_mask);
     sigaction(SIGBUS, &action, &previous_action);
+    atomic_store_explicit(&installed, true, memory_order_release);
 }
 
 #define GUARDED(body)                                   \
     do {                                                \
-        pthread_once(&install_once, install_handler);   \
+        if (!atomic_load_explicit(&installed, memory_order_acquire)) \
+            pthread_once(&install_once, install_handler); \
         sigjmp_buf guard;                               \
         if (sigsetjmp(guard, 0) != 0) return -1;        \
         active_guard = &guard;                          \
@@ -50,6 +54,10 @@ static void install_handler(void) {
 
 int lookout_guarded_copy(void *destination, const void *source, size_t count) {
     GUARDED(memcpy(destination, source, count));
+}
+
+int lookout_guarded_copy2(void *destination, const void *first, size_t first_count, const void *second, size_t second_count) {
+    GUARDED(memcpy(destination, first, first_count); memcpy((char *)destination + first_count, second, second_count));
 }
 
 int lookout_guarded_store_u32_release(void *destination, uint32_t value) {

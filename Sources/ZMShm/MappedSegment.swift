@@ -58,6 +58,23 @@ public final class MappedSegment: @unchecked Sendable {
         }
     }
 
+    /// Copies two ranges back to back under one guard and decodes them; the second starts at `firstCount`.
+    func withCopy<Result>(
+        offset first: Int, count firstCount: Int, then second: Int, count secondCount: Int,
+        _ body: (ByteView) -> Result
+    ) throws(SegmentError) -> Result {
+        guard first >= 0, second >= 0, first + firstCount <= length, second + secondCount <= length else {
+            throw SegmentError(.truncated, path: path, "\(path) is \(length) bytes; a read lies past its end")
+        }
+        let total = firstCount + secondCount
+        return try withUnsafeTemporaryAllocation(byteCount: total, alignment: 16) { buffer throws(SegmentError) in
+            guard lookout_guarded_copy2(buffer.baseAddress!, base + first, firstCount, base + second, secondCount) == 0 else {
+                throw SegmentError(.shrunk, path: path, "\(path) shrank under the reader (zmc restarted and truncated it)")
+            }
+            return body(ByteView(bytes: UnsafeRawBufferPointer(buffer)))
+        }
+    }
+
     /// Copies bytes out into a new array (used for images).
     func copyBytes(offset: Int, count: Int) throws(SegmentError) -> [UInt8] {
         guard offset >= 0, count >= 0, offset + count <= length else {

@@ -72,9 +72,9 @@ enum SegmentDecoder {
     }
 
     /// The numbers a poll loop needs, without strings: the hot path.
-    static func status(_ view: ByteView, layout: SharedDataLayout) -> MonitorStatus {
+    /// `trigger` is where TriggerData starts in `view` (its offset in the file, or right after a copied prefix).
+    static func status(_ view: ByteView, layout: SharedDataLayout, trigger: Int) -> MonitorStatus {
         let o = layout.offsets
-        let trigger = layout.size
         let heartbeat = o.heartbeatTime ?? o.lastWriteTime
         let analysisEnabled: Bool? =
             if let active = o.active { view.u8(active) != 0 }
@@ -82,6 +82,7 @@ enum SegmentDecoder {
             else { nil }
         return MonitorStatus(
             layout: layout,
+            size: view.u32(0),
             valid: view.u8(o.valid) != 0,
             rawState: view.u32(o.state),
             lastEventID: view.u64(o.lastEventID),
@@ -104,6 +105,8 @@ enum SegmentDecoder {
 /// The fields a poll needs each tick. Strings (causes, texts) are read only when something changed.
 public struct MonitorStatus: Sendable, Equatable {
     public var layout: SharedDataLayout
+    /// `SharedData.size` as read: equals the layout unless zmc zeroed or re-initialised the segment.
+    public var size: UInt32
     public var valid: Bool
     public var rawState: UInt32
     public var lastEventID: UInt64

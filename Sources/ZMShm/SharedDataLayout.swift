@@ -37,6 +37,9 @@ public enum SharedDataLayout: UInt32, Sendable, CaseIterable, Comparable {
     /// Monitor state `TAPE` exists up to 1.36 only.
     public var hasTapeState: Bool { self <= .zm13634 }
 
+    /// Bytes from offset 0 that hold every field `status()` reads (it ends with `last_write_time`).
+    var statusPrefixLength: Int { offsets.lastWriteTime + 8 }
+
     var offsets: SharedDataOffsets {
         switch self {
         case .zm134: .zm134

@@ -39,17 +39,17 @@ public final class ZMSegment: Sendable {
     /// The numbers a poll needs; about one cache line of work. Throws when the segment went away under us.
     public func status() throws(SegmentError) -> MonitorStatus {
         let layout = layout
-        let path = path
-        return try mapping.withCopy(offset: 0, count: layout.size + TriggerDataOffsets.size) { view throws(SegmentError) in
-            let size = view.u32(0)
-            guard size == layout.rawValue else {
-                if size == 0 {
-                    throw SegmentError(.notInitialised, path: path, "\(path) was zeroed: zmc stopped or is restarting")
-                }
-                throw SegmentError(.stale, path: path, "\(path) changed layout (size \(size)); re-open it")
-            }
-            return SegmentDecoder.status(view, layout: layout)
+        let prefix = layout.statusPrefixLength
+        let status = try mapping.withCopy(offset: 0, count: prefix, then: layout.size, count: 12) { view in
+            SegmentDecoder.status(view, layout: layout, trigger: prefix)
         }
+        guard status.size == layout.rawValue else {
+            if status.size == 0 {
+                throw SegmentError(.notInitialised, path: path, "\(path) was zeroed: zmc stopped or is restarting")
+            }
+            throw SegmentError(.stale, path: path, "\(path) changed layout (size \(status.size)); re-open it")
+        }
+        return status
     }
 
     /// Alarm cause, trigger cause and texts: read when the status says something changed.

@@ -17,6 +17,8 @@
  */
 
 int lookout_guarded_copy(void *destination, const void *source, size_t count);
+/* Two ranges back to back into `destination` under one guard (the poll path reads SharedData's head and TriggerData's). */
+int lookout_guarded_copy2(void *destination, const void *first, size_t first_count, const void *second, size_t second_count);
 int lookout_guarded_store_u32_release(void *destination, uint32_t value);
 int lookout_guarded_fetch_or_u32(void *destination, uint32_t bits, uint32_t *previous);
 
