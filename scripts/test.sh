@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh Debian 12 machine (as root): build dependencies, the real ZoneMinder
+# peer (zmc x3 + MariaDB), then every unit and integration test. .ci/run calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/peer.sh
+swift build --build-tests
+swift test --skip-build
