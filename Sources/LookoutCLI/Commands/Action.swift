@@ -36,21 +36,21 @@ struct Action: ParsableCommand {
     }
 
     private func perform(_ context: ZoneMinderContext) throws(SegmentError) -> Bool {
-            let segment = try ZMSegment(path: context.segmentPath(monitor.value), writable: true)
-            let pending = try segment.requestAction(request.bit)
-            if pending.contains(request.bit) { print("monitor \(monitor.value): \(request.rawValue) was already pending") }
-            guard timeout > 0 else {
-                print("monitor \(monitor.value): \(request.rawValue) requested")
+        let segment = try ZMSegment(path: context.segmentPath(monitor.value), writable: true)
+        let pending = try segment.requestAction(request.bit)
+        if pending.contains(request.bit) { print("monitor \(monitor.value): \(request.rawValue) was already pending") }
+        guard timeout > 0 else {
+            print("monitor \(monitor.value): \(request.rawValue) requested")
+            return true
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try segment.status().action & request.bit.rawValue == 0 {
+                print("monitor \(monitor.value): \(request.rawValue) acknowledged by zmc")
                 return true
             }
-            let deadline = Date().addingTimeInterval(timeout)
-            while Date() < deadline {
-                if try segment.status().action & request.bit.rawValue == 0 {
-                    print("monitor \(monitor.value): \(request.rawValue) acknowledged by zmc")
-                    return true
-                }
-                Thread.sleep(forTimeInterval: 0.02)
-            }
-            return false
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return false
     }
 }

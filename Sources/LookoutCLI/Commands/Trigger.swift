@@ -42,20 +42,20 @@ struct Trigger: ParsableCommand {
     }
 
     private func perform(_ context: ZoneMinderContext) throws(SegmentError) {
-            let segment = try ZMSegment(path: context.segmentPath(monitor.value), writable: true)
-            let before = try segment.status()
-            switch request {
-            case .on: try segment.writeTrigger(.on(score: score, cause: cause, text: text), showtext: showtext)
-            case .off: try segment.writeTrigger(.off, showtext: showtext)
-            case .cancel: try segment.writeTrigger(.cancel, showtext: showtext)
-            }
-            print("monitor \(monitor.value): trigger \(request.rawValue.uppercased())" + (request == .on ? " (score \(score), cause \"\(cause)\")" : ""))
-            if request == .on && !noWait { reportEvent(segment, previousEvent: before.lastEventID, context: context) }
-            if let seconds {
-                if SignalWait.sleepUnlessInterrupted(seconds) { print("interrupted: cancelling") }
-                try segment.writeTrigger(.cancel)
-                print("monitor \(monitor.value): trigger CANCEL")
-            }
+        let segment = try ZMSegment(path: context.segmentPath(monitor.value), writable: true)
+        let before = try segment.status()
+        switch request {
+        case .on: try segment.writeTrigger(.on(score: score, cause: cause, text: text), showtext: showtext)
+        case .off: try segment.writeTrigger(.off, showtext: showtext)
+        case .cancel: try segment.writeTrigger(.cancel, showtext: showtext)
+        }
+        print("monitor \(monitor.value): trigger \(request.rawValue.uppercased())" + (request == .on ? " (score \(score), cause \"\(cause)\")" : ""))
+        if request == .on && !noWait { reportEvent(segment, previousEvent: before.lastEventID, context: context) }
+        if let seconds {
+            if SignalWait.sleepUnlessInterrupted(seconds) { print("interrupted: cancelling") }
+            try segment.writeTrigger(.cancel)
+            print("monitor \(monitor.value): trigger CANCEL")
+        }
     }
 
     /// Like zmu -a: wait up to 10 s for the alarm and say which event it opened.

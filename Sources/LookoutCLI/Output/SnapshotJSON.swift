@@ -101,6 +101,7 @@ enum SnapshotJSON {
         root += [
             ("timestamps", snapshot.timestamps.map { .array($0.map(timeval)) } ?? .null),
             ("geometry", snapshot.geometry.map(geometry) ?? .null),
+            ("image_slots", snapshot.geometry.map { imageSlots($0, format: sd.format) } ?? .null),
             ("liveness", .object([
                 ("heartbeat_age", .from(age)),
                 ("max_delay", .double(context.maxDelay)),
@@ -126,6 +127,15 @@ enum SnapshotJSON {
             ("video_store_data_offset", .from(g.videoStoreDataOffset)),
             ("timestamps_offset", .from(g.timestampsOffset)),
             ("images_offset", .from(g.imagesOffset)),
+        ])
+    }
+
+    /// Where each image slot is, how big, and its byte order: what a reader needs to copy a frame.
+    static func imageSlots(_ g: SegmentGeometry, format: UInt8) -> JSONValue {
+        .object([
+            ("subpixel_order", .from(format)),
+            ("slot_size", .from(g.imageSlotStride)),
+            ("offsets", .array((0..<g.imageBufferCount).map { .from(g.imageOffset(slot: $0)) })),
         ])
     }
 
