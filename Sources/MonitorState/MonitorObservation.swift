@@ -46,7 +46,7 @@ public enum MonitorChange: Sendable, Equatable {
     case state(from: ZMMonitorState?, to: ZMMonitorState?, raw: UInt32)
     /// `last_event_id` moved to a new event.
     case eventStarted(eventID: UInt64)
-    /// The alarm recorded by `eventID` ended (state left ALARM/ALERT); for Modect/Nodect zmc closes the event here.
+    /// Event `eventID` ended: its alarm ended, a newer event began, or zmc restarted (see `MonitorTracker`).
     case eventEnded(eventID: UInt64, duration: Double?)
     case trigger(from: ZMTriggerState?, to: ZMTriggerState?, score: UInt32)
     case stale(Bool, heartbeatAge: Double?)

@@ -92,6 +92,23 @@ struct LivePeerTests {
         #expect(trigger.triggerState == 0)
     }
 
+    @Test("lookout watch --json prints monitor 1's alarm as it happens: state ALARM and the event start")
+    func watchPrintsChanges() throws {
+        try Peer.require()
+        let result = try Peer.run(Peer.lookout, ["watch", "1", "--json", "--for", "35", "--interval", "0.05"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(lines.first?["change"] as? String == "appeared")
+        #expect(lines.allSatisfy { $0["monitor_id"] as? Int == 1 && $0["name"] as? String == "peer-modect" })
+        #expect(lines.contains { $0["change"] as? String == "state" && $0["to"] as? String == "ALARM" })
+        let start = try #require(lines.first { $0["change"] as? String == "event_start" }, "\(result.stdout)")
+        #expect(start["alarm_cause"] as? String == "Motion")
+        let eventID = try #require(start["event_id"] as? Int)
+        #expect(try Peer.database().eventRow(id: UInt64(eventID))?.monitorId == 1)
+    }
+
     @Test("lookout action 3 reload is acknowledged by zmc")
     func actionAcknowledged() throws {
         try Peer.require()

@@ -41,7 +41,7 @@ struct ChangeWriter {
             text = "event \(eventID) started" + (cause.isEmpty ? "" : ", cause \"\(cause)\"") + (trigger.isEmpty ? "" : ", trigger cause \"\(trigger)\"")
             fields = [("change", .string("event_start")), ("event_id", .from(eventID)), ("alarm_cause", .string(cause)), ("trigger_cause", .string(trigger))]
         case let .eventEnded(eventID, duration):
-            text = "event \(eventID) alarm ended" + (duration.map { String(format: " after %.1f s", $0) } ?? "")
+            text = "event \(eventID) ended" + (duration.map { String(format: " after %.1f s", $0) } ?? "")
             fields = [("change", .string("event_end")), ("event_id", .from(eventID)), ("duration", .from(duration))]
         case let .trigger(from, to, score):
             text = "trigger \(from?.name ?? "?") -> \(to?.name ?? "?")" + (to == .on ? " (score \(score))" : "")

@@ -1,1 +1,0 @@
-// placeholder (remove when the target has real files)
