@@ -10,21 +10,43 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C edges
         .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
         .target(name: "CSegmentGuard"),
+        // libzmq.pc drags in krb5's -isystem flag, which SwiftPM rejects; zmq.h and libzmq.so are on default paths.
+        .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
 
         // Domain modules, in data-flow order
         .target(name: "MariaDB", dependencies: ["CMariaDB"]),
         .target(name: "ZMConfig", dependencies: ["MariaDB"]),
         .target(name: "ZMShm", dependencies: ["CSegmentGuard"]),
         .target(name: "MonitorState", dependencies: ["ZMShm"]),
+        .target(name: "ZMSite", dependencies: ["ZMShm", "ZMConfig", "MariaDB"]),
+        .target(name: "DemoSimulator", dependencies: ["ZMShm"]),
+        .target(name: "LookoutJSON"),
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        .target(name: "LookoutBus", dependencies: ["ZeroMQ", "LookoutJSON"]),
+        .target(
+            name: "Agent",
+            dependencies: [
+                "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutBus", "LookoutJSON", "ZeroMQ", "DemoSimulator",
+                "CSystemd",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "LookoutCLI",
             dependencies: [
-                "ZMShm", "ZMConfig", "MonitorState",
+                "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutJSON", "LookoutBus", "ZeroMQ", "Agent",
+                "DemoSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,9 +63,11 @@ let package = Package(
         .testTarget(name: "ZMShmTests", dependencies: ["ZMShm", "CZMLayouts"]),
         .testTarget(name: "ZMConfigTests", dependencies: ["ZMConfig", "MariaDB"]),
         .testTarget(name: "MonitorStateTests", dependencies: ["MonitorState", "ZMShm"]),
+        .testTarget(name: "LookoutBusTests", dependencies: ["LookoutBus", "ZeroMQ", "LookoutJSON"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "ZMShm", "DemoSimulator", "MonitorState", "LookoutBus"]),
         .testTarget(
             name: "LookoutIntegrationTests",
-            dependencies: ["ZMShm", "ZMConfig", "MonitorState", "LookoutCLI"]
+            dependencies: ["ZMShm", "ZMConfig", "MonitorState", "LookoutCLI", "DemoSimulator"]
         ),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ZMShm
+import ZMSite
 
 struct Action: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +24,7 @@ struct Action: ParsableCommand {
     @OptionGroup var segments: SegmentOptions
 
     func run() throws {
-        let context = ZoneMinderContext.resolve(segments, needDatabase: false)
+        let context = ZoneMinderContext.resolve(segments.contextOptions(database: false))
         let acknowledged: Bool
         do {
             acknowledged = try perform(context)

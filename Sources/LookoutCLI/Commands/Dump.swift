@@ -1,6 +1,8 @@
+import LookoutJSON
 import ArgumentParser
 import Foundation
 import ZMShm
+import ZMSite
 
 struct Dump: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Decode one monitor's segment completely.")
@@ -10,7 +12,7 @@ struct Dump: ParsableCommand {
     @Flag(help: "JSON output (the only format for now).") var json = false
 
     func run() throws {
-        let context = ZoneMinderContext.resolve(segments)
+        let context = ZoneMinderContext.resolve(segments.contextOptions())
         let path = context.segmentPath(monitor.value)
         do {
             let snapshot = try ZMSegment(path: path).snapshot(frameSize: context.frameSize(monitor.value))

@@ -1,3 +1,4 @@
+import ZMSite
 import ArgumentParser
 
 /// Where the segments are and how to read them; shared by every segment command.
@@ -28,5 +29,11 @@ struct MonitorID: ExpressibleByArgument {
     init?(argument: String) {
         guard let value = Int(argument), value > 0 else { return nil }
         self.value = value
+    }
+}
+
+extension SegmentOptions {
+    func contextOptions(database: Bool = true) -> ZoneMinderContext.Options {
+        ZoneMinderContext.Options(mapDirectory: mapDir, zmVersion: zmVersion, configDirectory: zmConfigDir, useDatabase: database && !noDatabase)
     }
 }

@@ -1,6 +1,8 @@
+import LookoutJSON
 import ArgumentParser
 import Foundation
 import ZMShm
+import ZMSite
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show every monitor found: state, event, fps, heartbeat, signal.")
@@ -9,7 +11,7 @@ struct Status: ParsableCommand {
     @Flag(help: "One JSON object instead of a table.") var json = false
 
     func run() throws {
-        let context = ZoneMinderContext.resolve(segments)
+        let context = ZoneMinderContext.resolve(segments.contextOptions())
         let ids = try context.discoverMonitorIDs()
         let now = Date().timeIntervalSince1970
         let rows = ids.map { StatusRow.read(monitorID: $0, context: context, now: now) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ZMShm
+import ZMSite
 
 struct Trigger: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,7 +34,7 @@ struct Trigger: ParsableCommand {
     }
 
     func run() throws {
-        let context = ZoneMinderContext.resolve(segments, needDatabase: segments.zmVersion == nil)
+        let context = ZoneMinderContext.resolve(segments.contextOptions(database: segments.zmVersion == nil))
         do {
             try perform(context)
         } catch {

@@ -3,6 +3,7 @@ import Foundation
 import MonitorState
 import ZMConfig
 import ZMShm
+import ZMSite
 
 struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +22,7 @@ struct Watch: ParsableCommand {
     }
 
     func run() throws {
-        let context = ZoneMinderContext.resolve(segments)
+        let context = ZoneMinderContext.resolve(segments.contextOptions())
         let fixed = monitors.map(\.value)
         var watched: [Int: (follower: SegmentFollower, tracker: MonitorTracker)] = [:]
         let start = Date().timeIntervalSince1970

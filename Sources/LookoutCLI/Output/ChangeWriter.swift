@@ -1,7 +1,9 @@
+import LookoutJSON
 import Foundation
 import MonitorState
 import ZMConfig
 import ZMShm
+import ZMSite
 
 /// Writes `lookout watch` lines, flushed one at a time so a pipe sees each change as it happens.
 struct ChangeWriter {

@@ -1,4 +1,6 @@
+import LookoutJSON
 import ZMShm
+import ZMSite
 
 /// `lookout dump --json`: every field under ZoneMinder's name.
 enum SnapshotJSON {

@@ -1,6 +1,8 @@
+import LookoutJSON
 import Foundation
 import ZMConfig
 import ZMShm
+import ZMSite
 
 /// One monitor's line in `lookout status`.
 struct StatusRow {

@@ -1,5 +1,5 @@
 /// A JSON value that keeps object keys in the order they were written, so output reads like ZoneMinder's structs.
-enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -9,17 +9,17 @@ enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.rendered() == rhs.rendered() }
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.rendered() == rhs.rendered() }
 
-    static func from<T: BinaryInteger>(_ value: T?) -> JSONValue {
+    public static func from<T: BinaryInteger>(_ value: T?) -> JSONValue {
         guard let value else { return .null }
         return value < 0 ? .int(Int64(value)) : .uint(UInt64(value))
     }
 
-    static func from(_ value: Double?) -> JSONValue { value.map(JSONValue.double) ?? .null }
-    static func from(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+    public static func from(_ value: Double?) -> JSONValue { value.map(JSONValue.double) ?? .null }
+    public static func from(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
 
-    func rendered(pretty: Bool = false) -> String {
+    public func rendered(pretty: Bool = false) -> String {
         var out = ""
         write(to: &out, pretty: pretty, indent: 0)
         return out

@@ -1,0 +1,120 @@
+import Foundation
+import MariaDB
+import ZMConfig
+import ZMShm
+
+/// Everything Lookout learns about the local ZoneMinder before touching a segment:
+/// where the segments are, which version wrote them, the watch delay, and the Monitors rows.
+/// Each piece says where it came from; none is required (the database in particular may be down).
+public struct ZoneMinderContext: Sendable {
+    /// What the caller fixes by hand; everything else is found.
+    public struct Options: Sendable {
+        public var mapDirectory: String?
+        public var zmVersion: String?
+        public var configDirectory: String
+        public var useDatabase: Bool
+
+        public init(mapDirectory: String? = nil, zmVersion: String? = nil, configDirectory: String = "/etc/zm", useDatabase: Bool = true) {
+            self.mapDirectory = mapDirectory
+            self.zmVersion = zmVersion
+            self.configDirectory = configDirectory
+            self.useDatabase = useDatabase
+        }
+    }
+
+    public var mapDirectory: String
+    public var mapDirectorySource: String
+    public var version: ZMVersion?
+    public var versionSource: String?
+    public var maxDelay: Double
+    public var maxDelaySource: String
+    public var monitorRows: [Int: ZMMonitorRow]
+    /// zm.conf as read, kept so a long-running caller can reconnect to the database later.
+    public var conf: ZMConfFile?
+    /// Why a source was not used (zm.conf missing, database down): for people, not for logic.
+    public var notes: [String]
+
+    public static let defaultMaxDelay = 45.0
+
+    /// - Parameter mapDirectorySource: how to name the map directory's origin when it was given explicitly.
+    public static func resolve(_ options: Options, mapDirectorySource: String = "--map-dir") -> ZoneMinderContext {
+        var notes: [String] = []
+        var conf: ZMConfFile?
+        do {
+            conf = try ZMConfFile.load(directory: options.configDirectory)
+        } catch {
+            notes.append("zm.conf not used: \(error)")
+        }
+        var database: ZMDatabase?
+        if options.useDatabase, let conf {
+            do {
+                database = try ZMDatabase.connect(conf)
+            } catch {
+                notes.append("ZoneMinder database not used: \(error)")
+            }
+        }
+        let mapDirectory = options.mapDirectory ?? conf?.pathMap ?? "/dev/shm"
+        let mapSource = options.mapDirectory != nil
+            ? mapDirectorySource : (conf != nil ? "ZM_PATH_MAP in \(options.configDirectory)" : "default")
+
+        var version: ZMVersion?
+        var versionSource: String?
+        if let flag = options.zmVersion {
+            version = ZMVersion(parsing: flag)
+            versionSource = "--zm-version"
+        } else if let detected = ZMVersionDetector.detect(conf: conf, database: database) {
+            version = ZMVersion(parsing: detected.version)
+            versionSource = detected.source
+        }
+
+        var maxDelay = defaultMaxDelay
+        var maxDelaySource = "ZoneMinder's default"
+        if let database, let value = try? database.configValue("ZM_WATCH_MAX_DELAY"), let seconds = Double(value), seconds > 0 {
+            maxDelay = seconds
+            maxDelaySource = "Config table"
+        }
+        var rows: [Int: ZMMonitorRow] = [:]
+        if let database, let monitors = try? database.monitors() {
+            for row in monitors { rows[row.id] = row }
+        }
+        return ZoneMinderContext(
+            mapDirectory: mapDirectory, mapDirectorySource: mapSource, version: version, versionSource: versionSource,
+            maxDelay: maxDelay, maxDelaySource: maxDelaySource, monitorRows: rows, conf: conf, notes: notes)
+    }
+
+    public func segmentPath(_ monitorID: Int) -> String { "\(mapDirectory)/zm.mmap.\(monitorID)" }
+
+    public func numbering(for layout: SharedDataLayout) -> StateNumberingChoice {
+        StateNumberingChoice.resolve(layout: layout, version: version, versionSource: versionSource)
+    }
+
+    public func frameSize(_ monitorID: Int) -> (width: Int, height: Int)? {
+        monitorRows[monitorID].map { ($0.width, $0.height) }
+    }
+
+    /// Monitor ids with a segment in the map directory, plus enabled monitors the database expects to run.
+    public func discoverMonitorIDs() throws(ZMSiteError) -> [Int] {
+        var ids = Set(try Self.segmentIDs(in: mapDirectory, source: mapDirectorySource))
+        for row in monitorRows.values where row.enabled && row.function != "None" { ids.insert(row.id) }
+        return ids.sorted()
+    }
+
+    /// Ids of the `zm.mmap.<id>` files in `directory`.
+    public static func segmentIDs(in directory: String, source: String) throws(ZMSiteError) -> [Int] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw ZMSiteError("cannot list \(directory) (\(source)): \(error.localizedDescription)")
+        }
+        return names.compactMap { name -> Int? in
+            guard name.hasPrefix("zm.mmap.") else { return nil }
+            return Int(name.dropFirst("zm.mmap.".count)).flatMap { $0 > 0 ? $0 : nil }
+        }.sorted()
+    }
+}
+
+public struct ZMSiteError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

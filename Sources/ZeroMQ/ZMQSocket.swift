@@ -1,0 +1,113 @@
+import CZeroMQ
+
+/// One libzmq socket. libzmq sockets are not thread-safe: exactly one thread may use a socket at a time,
+/// which is why this is `@unchecked Sendable` (it may be handed to the thread that will own it) and not more.
+public final class ZMQSocket: @unchecked Sendable {
+    let handle: UnsafeMutableRawPointer
+    private let context: ZMQContext
+    private var closed = false
+
+    public init(_ context: ZMQContext, _ type: ZMQSocketType) throws(ZMQError) {
+        guard let handle = zmq_socket(context.handle, type.raw) else { throw ZMQError("zmq_socket") }
+        self.handle = handle
+        self.context = context
+        try setOption(ZMQ_LINGER, Int32(0))
+    }
+
+    deinit { close() }
+
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        zmq_close(handle)
+    }
+
+    public func setOption(_ option: Int32, _ value: Int32) throws(ZMQError) {
+        var value = value
+        guard zmq_setsockopt(handle, option, &value, MemoryLayout<Int32>.size) == 0 else {
+            throw ZMQError("zmq_setsockopt(\(option), \(value))")
+        }
+    }
+
+    public func setOption(_ option: Int32, _ value: Int64) throws(ZMQError) {
+        var value = value
+        guard zmq_setsockopt(handle, option, &value, MemoryLayout<Int64>.size) == 0 else {
+            throw ZMQError("zmq_setsockopt(\(option), \(value))")
+        }
+    }
+
+    public func setOption(_ option: Int32, _ bytes: [UInt8]) throws(ZMQError) {
+        let result = bytes.withUnsafeBytes { zmq_setsockopt(handle, option, $0.baseAddress, $0.count) }
+        guard result == 0 else { throw ZMQError("zmq_setsockopt(\(option))") }
+    }
+
+    public func subscribe(_ prefix: String) throws(ZMQError) { try setOption(ZMQ_SUBSCRIBE, Array(prefix.utf8)) }
+
+    public func bind(_ endpoint: String) throws(ZMQError) {
+        guard zmq_bind(handle, endpoint) == 0 else { throw ZMQError("bind \(endpoint)") }
+    }
+
+    public func connect(_ endpoint: String) throws(ZMQError) {
+        guard zmq_connect(handle, endpoint) == 0 else { throw ZMQError("connect \(endpoint)") }
+    }
+
+    /// The endpoint actually bound last (resolves `tcp://127.0.0.1:*` to the chosen port).
+    public var lastEndpoint: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        var size = buffer.count
+        guard zmq_getsockopt(handle, ZMQ_LAST_ENDPOINT, &buffer, &size) == 0 else { return "" }
+        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    public enum SendResult: Sendable, Equatable {
+        case sent
+        /// The peer's queue is at its high-water mark (or no route); nothing was sent.
+        case wouldBlock
+    }
+
+    /// Sends all frames as one multipart message without ever blocking.
+    /// libzmq delivers a multipart message whole or not at all, so a `.wouldBlock` on the first frame loses nothing.
+    @discardableResult
+    public func send(_ frames: [[UInt8]]) throws(ZMQError) -> SendResult {
+        for (index, frame) in frames.enumerated() {
+            let flags = ZMQ_DONTWAIT | (index < frames.count - 1 ? ZMQ_SNDMORE : 0)
+            let result = frame.withUnsafeBytes { zmq_send(handle, $0.baseAddress, $0.count, flags) }
+            if result < 0 {
+                let error = zmq_errno()
+                if error == EAGAIN || error == EHOSTUNREACH { return .wouldBlock }
+                throw ZMQError("zmq_send", errno: error)
+            }
+        }
+        return .sent
+    }
+
+    @discardableResult
+    public func send(_ frames: [String]) throws(ZMQError) -> SendResult { try send(frames.map { Array($0.utf8) }) }
+
+    /// Receives one multipart message; `nil` when none arrives within `timeoutMilliseconds` (0: don't wait, -1: forever).
+    public func receive(timeoutMilliseconds: Int = -1) throws(ZMQError) -> [[UInt8]]? {
+        if timeoutMilliseconds >= 0 {
+            guard try waitReadable(timeoutMilliseconds: timeoutMilliseconds) else { return nil }
+        }
+        var frames: [[UInt8]] = []
+        var message = zmq_msg_t()
+        zmq_msg_init(&message)
+        defer { zmq_msg_close(&message) }
+        repeat {
+            let size = zmq_msg_recv(&message, handle, 0)
+            if size < 0 {
+                let error = zmq_errno()
+                if error == EINTR && frames.isEmpty { return nil }
+                throw ZMQError("zmq_msg_recv", errno: error)
+            }
+            let data = zmq_msg_data(&message)
+            frames.append(Array(UnsafeRawBufferPointer(start: data, count: Int(size))))
+        } while zmq_msg_more(&message) == 1
+        return frames
+    }
+
+    /// True when a message can be received now or arrives within the timeout.
+    public func waitReadable(timeoutMilliseconds: Int) throws(ZMQError) -> Bool {
+        try ZMQPoll.readable([self], timeoutMilliseconds: timeoutMilliseconds).first ?? false
+    }
+}
