@@ -40,6 +40,7 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -48,6 +49,7 @@ let package = Package(
                 "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutJSON", "LookoutBus", "ZeroMQ", "Agent",
                 "DemoSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(

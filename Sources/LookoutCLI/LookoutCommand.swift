@@ -1,11 +1,12 @@
 import ArgumentParser
 
 /// `lookout`: ZoneMinder and TS monitor agent and tools.
-public struct LookoutCommand: ParsableCommand {
+@available(macOS 10.15, macCatalyst 13, iOS 13, tvOS 13, watchOS 6, *)
+public struct LookoutCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "lookout",
-        abstract: "Reads ZoneMinder's per-monitor shared memory: status, dumps, live changes, triggers.",
-        subcommands: [Status.self, Dump.self, Watch.self, Trigger.self, Action.self])
+        abstract: "ZoneMinder monitor agent: reads ZoneMinder's shared memory, publishes state on a ZeroMQ bus.",
+        subcommands: [Run.self, Sub.self, Status.self, Dump.self, Watch.self, Trigger.self, Action.self, Simulate.self])
 
     public init() {}
 }

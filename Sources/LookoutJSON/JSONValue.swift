@@ -8,6 +8,8 @@ public enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// Already-rendered JSON text, embedded as is (e.g. a stored message body inside a snapshot).
+    case raw(String)
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.rendered() == rhs.rendered() }
 
@@ -33,6 +35,7 @@ public enum JSONValue: Sendable, Equatable {
         case let .uint(value): out += String(value)
         case let .double(value): out += value.isFinite ? String(value) : "null"
         case let .string(value): Self.writeString(value, to: &out)
+        case let .raw(text): out += text
         case let .array(items):
             writeContainer(items.map { (nil, $0) }, open: "[", close: "]", to: &out, pretty: pretty, indent: indent)
         case let .object(members):

@@ -1,0 +1,63 @@
+/// Everything `lookout run` can be told. Every value has a default, so the agent runs with no file at all;
+/// `AgentConfiguration+TOML.swift` maps the file's keys onto these fields.
+public struct AgentConfiguration: Sendable, Equatable {
+    public var agent = Polling()
+    public var zoneMinder = ZoneMinder()
+    public var bus = Bus()
+    public var control = Control()
+    public var demo = Demo()
+
+    public init() {}
+
+    public struct Polling: Sendable, Equatable {
+        public var pollHz = 10.0
+        public var heartbeatSeconds = 1.0
+        /// Every retained topic is re-published this often, so a subscriber that missed a change heals.
+        public var refreshSeconds = 10.0
+        public var fpsSeconds = 5.0
+        /// How often the map directory is listed for monitors that appeared or went away.
+        public var discoverySeconds = 2.0
+        /// How often Monitors rows (names, functions) and ZM_WATCH_MAX_DELAY are re-read from ZoneMinder's database.
+        public var databaseRefreshSeconds = 60.0
+    }
+
+    public struct ZoneMinder: Sendable, Equatable {
+        /// `nil`: ZM_PATH_MAP from zm.conf, else /dev/shm.
+        public var mapDirectory: String?
+        /// `nil`: detected from the package, Perl modules or database.
+        public var version: String?
+        public var configDirectory = "/etc/zm"
+        public var useDatabase = true
+        /// Only these monitor ids; empty: every monitor found.
+        public var monitors: [Int] = []
+    }
+
+    public struct Bus: Sendable, Equatable {
+        public static let defaultPublish = "ipc:///run/lookout/state.pub"
+        public static let defaultControl = "ipc:///run/lookout/control"
+        public var publish = Bus.defaultPublish
+        /// An extra PUB endpoint such as `tcp://127.0.0.1:5680`; empty for none.
+        public var tcp = ""
+        /// A `tcp` endpoint on anything but loopback is refused unless this is set.
+        public var allowRemoteTCP = false
+        public var control = Bus.defaultControl
+        public var runtimeDirectoryMode: UInt32 = 0o750
+        public var socketMode: UInt32 = 0o660
+        /// Group that owns the runtime directory and sockets (subscribers join it); empty: leave as created.
+        public var group = ""
+        /// Messages queued per subscriber before libzmq drops for that subscriber (memory bound per subscriber).
+        public var sendHighWaterMark: Int32 = 1000
+    }
+
+    public struct Control: Sendable, Equatable {
+        /// TRIGGER and ACTION requests write into ZoneMinder's shared memory; off unless enabled here.
+        public var allowCommands = false
+    }
+
+    public struct Demo: Sendable, Equatable {
+        public var monitors = 3
+        /// `nil`: a new private directory under /tmp.
+        public var directory: String?
+        public var restartSeconds = 60.0
+    }
+}

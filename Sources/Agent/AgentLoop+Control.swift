@@ -1,0 +1,64 @@
+import ZMConfig
+import MonitorState
+import Logging
+import ZMSite
+import Foundation
+import LookoutBus
+import LookoutJSON
+import ZMShm
+
+extension AgentLoop {
+    /// Answers one control request. Runs on the loop thread between polls, so a snapshot and the live stream
+    /// agree exactly on the global sequence.
+    func handle(_ request: ControlRequest) -> Result<JSONValue, ControlError> {
+        switch request {
+        case .ping:
+            return .success(.object([("pong", .bool(true)), ("epoch", .string(publisher.epoch)), ("gseq", .uint(publisher.globalSequence))]))
+        case .health:
+            return .success(health(now: Date().timeIntervalSince1970))
+        case let .snapshot(prefix):
+            let snapshot = publisher.snapshot(prefix: prefix)
+            return .success(.object([
+                ("epoch", .string(publisher.epoch)), ("gseq", .uint(snapshot.globalSequence)),
+                ("items", .array(snapshot.messages.map(\.json))),
+            ]))
+        case let .trigger(id, command, options):
+            return withWritableSegment(id) { segment throws(SegmentError) in
+                let request: TriggerRequest
+                switch command {
+                case .on: request = .on(score: options.score ?? 100, cause: options.cause ?? "Lookout", text: options.text ?? "")
+                case .off: request = .off
+                case .cancel: request = .cancel
+                }
+                try segment.writeTrigger(request, showtext: options.showtext)
+                logger.notice("trigger written", metadata: ["monitor": "\(id)", "command": "\(command.rawValue)"])
+                return .object([("monitor_id", .from(id)), ("trigger", .string(command.rawValue))])
+            }
+        case let .action(id, action):
+            let bit: ZMAction = action == "suspend" ? .suspend : action == "resume" ? .resume : .reload
+            return withWritableSegment(id) { segment throws(SegmentError) in
+                _ = try segment.requestAction(bit)
+                logger.notice("action requested", metadata: ["monitor": "\(id)", "action": "\(action)"])
+                return .object([("monitor_id", .from(id)), ("action", .string(action)), ("requested", .bool(true))])
+            }
+        }
+    }
+
+    private func withWritableSegment(
+        _ id: Int, _ body: (ZMSegment) throws(SegmentError) -> JSONValue
+    ) -> Result<JSONValue, ControlError> {
+        guard configuration.control.allowCommands else {
+            return .failure(ControlError(.disabled, "commands are disabled: set allow_commands = true under [control] in the agent's configuration"))
+        }
+        guard let monitor = monitors[id] else {
+            let known = monitors.keys.sorted().map(String.init).joined(separator: ", ")
+            return .failure(ControlError(.unknownMonitor, "monitor \(id) is not followed (known: \(known.isEmpty ? "none" : known))"))
+        }
+        do {
+            let segment = try ZMSegment(path: monitor.follower.path, writable: true)
+            return .success(try body(segment))
+        } catch {
+            return .failure(ControlError(.failed, "monitor \(id): \(error.message)"))
+        }
+    }
+}

@@ -1,0 +1,176 @@
+import Logging
+import ZMSite
+import LookoutBus
+import LookoutJSON
+import MonitorState
+import ZMConfig
+import ZMSite
+import ZMShm
+
+extension AgentLoop {
+    /// Starts following monitors that appeared (a segment file or an active Monitors row) and drops monitors that
+    /// ZoneMinder's database no longer lists as running whose segment is gone.
+    func discover(now: Double) {
+        let wanted = Set(configuration.zoneMinder.monitors)
+        var ids = Set((try? ZoneMinderContext.segmentIDs(in: context.mapDirectory, source: context.mapDirectorySource)) ?? [])
+        for row in context.monitorRows.values where row.enabled && row.function != "None" { ids.insert(row.id) }
+        if !wanted.isEmpty { ids = ids.intersection(wanted).union(wanted) }
+        for id in ids.sorted() where monitors[id] == nil {
+            monitors[id] = TrackedMonitor(id: id, path: context.segmentPath(id), row: context.monitorRows[id])
+        }
+        guard catalog != nil, !context.monitorRows.isEmpty else { return }
+        for (id, monitor) in monitors where !ids.contains(id) && !monitor.available {
+            publisher.publish(BusTopic.monitor(id, .liveness), MessageBodies.removed(monitor, time: now), source: "zm", retain: false)
+            publisher.forget(prefix: BusTopic.monitorPrefix(id))
+            monitors[id] = nil
+            logger.info("monitor removed", metadata: ["monitor": "\(id)"])
+        }
+    }
+
+    func applyCatalog() {
+        guard let update = catalog?.takeUpdate() else { return }
+        context.monitorRows = update.rows
+        if let delay = update.maxDelay, delay > 0 {
+            context.maxDelay = delay
+            context.maxDelaySource = "Config table"
+        }
+        for (id, monitor) in monitors { monitor.row = update.rows[id] }
+    }
+
+    func pollAll(now: Double) {
+        let clock = MonotonicClock()
+        let started = clock.now
+        for id in monitors.keys.sorted() {
+            guard let monitor = monitors[id] else { continue }
+            poll(monitor, now: now)
+        }
+        polls += 1
+        lastPollAt = now
+        lastPollSeconds = clock.now - started
+    }
+
+    private func poll(_ monitor: TrackedMonitor, now: Double) {
+        let reading = monitor.follower.poll()
+        let layout = reading.status?.layout ?? monitor.follower.segment?.layout ?? .zm136
+        let numbering = context.numbering(for: layout).numbering
+        let observation = MonitorObservation(
+            monitorID: monitor.id, reading: reading, numbering: numbering, maxDelay: context.maxDelay, now: now)
+        let previous = monitor.tracker.lastAvailable
+        let everSeen = previous != nil
+        let changes = monitor.tracker.observe(observation, at: now, reopened: reading.reopened)
+        monitor.observation = observation.available ? observation : mergeOutage(observation, into: monitor.observation)
+        guard !changes.isEmpty else { return }
+        publish(changes, for: monitor, previous: previous, everSeen: everSeen, now: now)
+    }
+
+    /// During an outage keep the last good status (state, event) but say the segment is unavailable.
+    private func mergeOutage(_ outage: MonitorObservation, into last: MonitorObservation?) -> MonitorObservation {
+        guard var merged = last else { return outage }
+        merged.available = false
+        merged.error = outage.error
+        merged.stale = true
+        return merged
+    }
+
+    private func publish(_ changes: [MonitorChange], for monitor: TrackedMonitor, previous: MonitorObservation?, everSeen: Bool, now: Double) {
+        let id = monitor.id
+        var liveness = false, state = false, trigger = false
+        var previousState = previous?.state
+        var previousTrigger = previous?.triggerState
+        var events: [JSONValue] = []
+        for change in changes {
+            switch change {
+            case .appeared:
+                monitor.livenessReason = everSeen ? "recovered" : "appeared"
+                liveness = true
+                state = true
+                trigger = true
+                if !everSeen {
+                    previousState = nil
+                    previousTrigger = nil
+                    adoptEventInProgress(monitor, now: now)
+                }
+            case .unavailable:
+                monitor.livenessReason = "unavailable"
+                liveness = true
+            case let .reopened(reason):
+                monitor.livenessReason = Self.reopenCode(reason)
+                liveness = true
+                logger.notice("segment re-opened", metadata: ["monitor": "\(id)", "reason": "\(reason.rawValue)"])
+            case let .validity(valid):
+                monitor.livenessReason = valid ? "valid" : "invalid"
+                liveness = true
+            case let .state(from, _, _):
+                previousState = from
+                state = true
+            case let .eventStarted(eventID):
+                let event = startEvent(monitor, eventID: eventID, now: now)
+                events.append(MessageBodies.eventStart(monitor, event: event, time: now))
+                state = true
+            case let .eventEnded(eventID, duration):
+                let started = monitor.openEvent?.id == eventID ? monitor.openEvent : nil
+                events.append(MessageBodies.eventEnd(monitor, eventID: eventID, duration: duration, started: started, time: now))
+                if monitor.openEvent?.id == eventID { monitor.openEvent = nil }
+                state = true
+            case let .trigger(from, _, _):
+                previousTrigger = from
+                trigger = true
+            case let .stale(stale, _):
+                monitor.livenessReason = stale ? "stale" : "fresh"
+                liveness = true
+            case let .signal(signal):
+                monitor.livenessReason = signal ? "signal_restored" : "signal_lost"
+                liveness = true
+            }
+        }
+        if liveness {
+            publisher.publish(BusTopic.monitor(id, .liveness), MessageBodies.liveness(monitor, time: now), source: "zm", retain: true)
+        }
+        if state {
+            let layout = monitor.observation?.status?.layout ?? .zm136
+            let body = MessageBodies.state(monitor, previous: previousState, time: now, numbering: context.numbering(for: layout))
+            publisher.publish(BusTopic.monitor(id, .state), body, source: "zm", retain: true)
+        }
+        for body in events {
+            publisher.publish(BusTopic.monitor(id, .event), body, source: "zm", retain: false)
+        }
+        if trigger {
+            let data = try? monitor.follower.segment?.causes().trigger
+            publisher.publish(
+                BusTopic.monitor(id, .trigger), MessageBodies.trigger(monitor, previous: previousTrigger, time: now, data: data),
+                source: "zm", retain: true)
+        }
+    }
+
+    private func startEvent(_ monitor: TrackedMonitor, eventID: UInt64, now: Double) -> TrackedMonitor.OpenEvent {
+        let causes = try? monitor.follower.segment?.causes()
+        let event = TrackedMonitor.OpenEvent(
+            id: eventID, startedAt: now, cause: causes?.alarmCause.text ?? "",
+            score: monitor.observation?.status?.lastFrameScore,
+            triggerCause: causes?.trigger.triggerCause.text ?? "", triggerText: causes?.trigger.triggerText.text ?? "")
+        monitor.openEvent = event
+        return event
+    }
+
+    /// An alarm already in progress when the agent starts: its event is open, though its start was not seen.
+    private func adoptEventInProgress(_ monitor: TrackedMonitor, now: Double) {
+        guard let observation = monitor.observation, observation.lastEventID != 0, observation.state?.isAlarmed == true else { return }
+        _ = startEvent(monitor, eventID: observation.lastEventID, now: now)
+    }
+
+    static func reopenCode(_ reason: SegmentFollower.ReopenReason) -> String {
+        switch reason {
+        case .recreated: "recreated"
+        case .resized: "resized"
+        case .shrunk: "shrunk"
+        case .reinitialised: "reinitialised"
+        }
+    }
+
+    func publishFPS(now: Double) {
+        for id in monitors.keys.sorted() {
+            guard let monitor = monitors[id], monitor.available else { continue }
+            publisher.publish(BusTopic.monitor(id, .fps), MessageBodies.fps(monitor, time: now), source: "zm", retain: true)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import DemoSimulator
+import ZMConfig
+import UnixSignals
+import ZMShm
+import Foundation
+import Logging
+import ServiceLifecycle
+import ZMSite
+import ZeroMQ
+
+/// `lookout run`: configuration, then the agent until SIGTERM/SIGINT.
+public enum LookoutAgent {
+    /// The flags that override the configuration file.
+    public struct Overrides: Sendable {
+        public var configPath: String?
+        public var demo = false
+        public var mapDirectory: String?
+        public var zmVersion: String?
+        public var pollHz: Double?
+        public var publish: String?
+        public var control: String?
+
+        public init() {}
+    }
+
+    /// Defaults < file < flags. Errors name the file and the key.
+    public static func configuration(_ overrides: Overrides) throws(AgentConfigurationError) -> AgentConfiguration {
+        let path = overrides.configPath ?? AgentConfiguration.defaultPath
+        var configuration = try AgentConfiguration.load(path: path, required: overrides.configPath != nil)
+        if let value = overrides.mapDirectory { configuration.zoneMinder.mapDirectory = value }
+        if let value = overrides.zmVersion { configuration.zoneMinder.version = value }
+        if let value = overrides.pollHz { configuration.agent.pollHz = value }
+        if let value = overrides.publish { configuration.bus.publish = value }
+        if let value = overrides.control { configuration.bus.control = value }
+        try configuration.validate(file: overrides.configPath ?? "command line")
+        return configuration
+    }
+
+    public static func run(_ configuration: AgentConfiguration, demo: Bool, logger: Logger) async throws {
+        var configuration = configuration
+        useUserRuntimeDirectoryIfNeeded(&configuration, logger: logger)
+        var simulator: DemoSimulator?
+        var options = ZoneMinderContext.Options(
+            mapDirectory: configuration.zoneMinder.mapDirectory, zmVersion: configuration.zoneMinder.version,
+            configDirectory: configuration.zoneMinder.configDirectory, useDatabase: configuration.zoneMinder.useDatabase)
+        var mapSource = "zoneminder.map_dir / --map-dir"
+        if demo {
+            let directory = try configuration.demo.directory ?? makePrivateDirectory()
+            let restart = configuration.demo.restartSeconds
+            let demoSimulator = DemoSimulator(.init(
+                directory: directory, monitorCount: configuration.demo.monitors,
+                restartingMonitors: restart > 0 ? [2] : [], restartEvery: max(restart, 1)))
+            try demoSimulator.start()
+            simulator = demoSimulator
+            options = ZoneMinderContext.Options(
+                mapDirectory: directory, zmVersion: DemoSimulator.zoneMinderVersion, configDirectory: "/nonexistent", useDatabase: false)
+            mapSource = "--demo"
+            logger.notice("demo: simulating \(configuration.demo.monitors) ZoneMinder \(DemoSimulator.zoneMinderVersion) monitors in \(directory)")
+        }
+        var context = ZoneMinderContext.resolve(options, mapDirectorySource: mapSource)
+        if demo { context.monitorRows = DemoMonitors.rows(count: configuration.demo.monitors) }
+        for note in context.notes where !demo { logger.warning("\(note)") }
+        logger.info("ZoneMinder segments in \(context.mapDirectory) (\(context.mapDirectorySource)); version \(context.version?.description ?? "unknown") (\(context.versionSource ?? "not detected"))")
+
+        let loop: AgentLoop
+        do {
+            loop = try AgentLoop(configuration: configuration, context: context, zmq: ZMQContext(), logger: logger, demo: demo)
+        } catch {
+            simulator?.stop()
+            throw error
+        }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let simulator { services.append(.init(service: DemoService(stopSimulator: { simulator.stop() }))) }
+        services.append(.init(service: AgentService(loop: loop)))
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    /// A user who is not root cannot create /run/lookout; with the default endpoints, use a private directory
+    /// instead and say so, rather than failing a quick try.
+    private static func useUserRuntimeDirectoryIfNeeded(_ configuration: inout AgentConfiguration, logger: Logger) {
+        typealias Bus = AgentConfiguration.Bus
+        guard configuration.bus.publish == Bus.defaultPublish, configuration.bus.control == Bus.defaultControl,
+              !RuntimeDirectory.usable(Bus.defaultPublish) else { return }
+        let base = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"].map { "\($0)/lookout" } ?? "/tmp/lookout-\(getuid())"
+        configuration.bus.publish = "ipc://\(base)/state.pub"
+        configuration.bus.control = "ipc://\(base)/control"
+        configuration.bus.runtimeDirectoryMode = 0o700
+        configuration.bus.group = ""
+        logger.warning("/run/lookout is not writable by this user; publishing on \(configuration.bus.publish) and answering on \(configuration.bus.control)")
+    }
+
+    private static func makePrivateDirectory() throws(AgentStartError) -> String {
+        var template = Array("/tmp/lookout-demo.XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw AgentStartError("cannot create a demo directory under /tmp: \(String(cString: strerror(errno)))")
+        }
+        return String(cString: made)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Glibc
+
+/// The directory that holds the ipc sockets (`/run/lookout`): created with the configured mode and group,
+/// and the sockets made connectable by that group after binding.
+enum RuntimeDirectory {
+    /// The filesystem path behind an `ipc://` endpoint, or `nil` for tcp and the abstract namespace.
+    static func socketPath(_ endpoint: String) -> String? {
+        guard endpoint.hasPrefix("ipc://") else { return nil }
+        let path = String(endpoint.dropFirst("ipc://".count))
+        return path.hasPrefix("@") ? nil : path
+    }
+
+    static func prepare(for endpoint: String, mode: UInt32, group: String) throws(AgentStartError) {
+        guard let path = socketPath(endpoint) else { return }
+        let directory = (path as NSString).deletingLastPathComponent
+        var info = stat()
+        if stat(directory, &info) != 0 {
+            guard mkdir(directory, mode_t(mode)) == 0 || errno == EEXIST else {
+                throw AgentStartError("cannot create \(directory) for \(endpoint): \(String(cString: strerror(errno)))")
+            }
+            chmod(directory, mode_t(mode))
+            try applyGroup(group, to: directory)
+        }
+        guard access(directory, W_OK) == 0 else {
+            throw AgentStartError("cannot write \(directory) for \(endpoint): \(String(cString: strerror(errno))) (run as root or set bus.pub/bus.control)")
+        }
+    }
+
+    static func finish(_ endpoint: String, mode: UInt32, group: String) throws(AgentStartError) {
+        guard let path = socketPath(endpoint) else { return }
+        guard chmod(path, mode_t(mode)) == 0 else {
+            throw AgentStartError("cannot chmod \(path): \(String(cString: strerror(errno)))")
+        }
+        try applyGroup(group, to: path)
+    }
+
+    /// Whether the default `/run/lookout` can be used by this process (root, or an existing writable directory).
+    static func usable(_ endpoint: String) -> Bool {
+        guard let path = socketPath(endpoint) else { return true }
+        let directory = (path as NSString).deletingLastPathComponent
+        if access(directory, W_OK) == 0 { return true }
+        return access((directory as NSString).deletingLastPathComponent, W_OK) == 0 && access(directory, F_OK) != 0
+    }
+
+    private static func applyGroup(_ group: String, to path: String) throws(AgentStartError) {
+        guard !group.isEmpty else { return }
+        guard let entry = getgrnam(group) else { throw AgentStartError("bus.group '\(group)' does not exist (create it: groupadd \(group))") }
+        guard chown(path, uid_t.max, entry.pointee.gr_gid) == 0 else {
+            throw AgentStartError("cannot give \(path) to group \(group): \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+/// Why the agent could not start; printed as is, then the process exits non-zero.
+public struct AgentStartError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

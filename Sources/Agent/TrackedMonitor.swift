@@ -1,0 +1,35 @@
+import MonitorState
+import ZMConfig
+import ZMShm
+
+/// One ZoneMinder monitor the agent follows: its segment, its change tracker, and what was last published.
+/// Owned by the loop thread.
+final class TrackedMonitor {
+    let id: Int
+    let follower: SegmentFollower
+    var tracker: MonitorTracker
+    var row: ZMMonitorRow?
+    var observation: MonitorObservation?
+    var openEvent: OpenEvent?
+    /// Why liveness last changed, as published.
+    var livenessReason = "appeared"
+
+    struct OpenEvent {
+        let id: UInt64
+        let startedAt: Double
+        let cause: String
+        let score: UInt32?
+        let triggerCause: String
+        let triggerText: String
+    }
+
+    init(id: Int, path: String, row: ZMMonitorRow?) {
+        self.id = id
+        self.follower = SegmentFollower(path: path)
+        self.tracker = MonitorTracker(monitorID: id)
+        self.row = row
+    }
+
+    var available: Bool { observation?.available ?? false }
+    var stale: Bool { observation?.stale ?? true }
+}

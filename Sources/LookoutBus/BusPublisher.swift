@@ -1,0 +1,94 @@
+import CZeroMQ
+import LookoutJSON
+import ZeroMQ
+
+/// Publishes on the bus's XPUB socket: numbers every message, keeps the last message of each retained topic
+/// (for snapshots and periodic re-publish) and counts subscriptions.
+///
+/// Not thread-safe: the agent's loop thread owns it, as libzmq requires for the socket.
+public final class BusPublisher {
+    public let epoch: String
+    public private(set) var globalSequence: UInt64 = 0
+    public private(set) var counters = BusCounters()
+    private var topicSequences: [String: UInt64] = [:]
+    private var retained: [String: BusMessage] = [:]
+    private let socket: ZMQSocket
+    private let clock: @Sendable () -> Double
+
+    /// - Parameters:
+    ///   - sendHighWaterMark: messages queued per subscriber before libzmq drops for that subscriber only.
+    ///   - clock: Unix time in seconds (tests pass their own).
+    public init(
+        context: ZMQContext, endpoints: [String], sendHighWaterMark: Int32, epoch: String,
+        clock: @escaping @Sendable () -> Double
+    ) throws(ZMQError) {
+        socket = try ZMQSocket(context, .xpub)
+        try socket.setOption(ZMQ_SNDHWM, sendHighWaterMark)
+        // Every subscribe and unsubscribe reaches us, so the subscription count stays exact.
+        try socket.setOption(ZMQ_XPUB_VERBOSER, Int32(1))
+        for endpoint in endpoints { try socket.bind(endpoint) }
+        self.epoch = epoch
+        self.clock = clock
+    }
+
+    /// The bound endpoints as libzmq resolved them (`tcp://127.0.0.1:*` gets its port).
+    public var lastEndpoint: String { socket.lastEndpoint }
+
+    /// The socket to include in the loop's `zmq_poll`, so subscription messages are read promptly.
+    public var pollSocket: ZMQSocket { socket }
+
+    @discardableResult
+    public func publish(_ topic: String, _ body: JSONValue, source: String, retain: Bool) -> BusMessage {
+        send(topic: topic, body: body.rendered(), source: source, retain: retain, refresh: false)
+    }
+
+    /// Re-sends every retained topic with fresh sequence numbers, so a subscriber that missed a change heals.
+    public func republishRetained() {
+        for topic in retained.keys.sorted() {
+            guard let message = retained[topic] else { continue }
+            send(topic: topic, body: message.body, source: message.header.source, retain: true, refresh: true)
+            counters.refreshed += 1
+        }
+    }
+
+    /// Drops retained topics under `prefix` (a removed monitor): snapshots stop listing them.
+    public func forget(prefix: String) {
+        for topic in retained.keys where topic.hasPrefix(prefix) { retained[topic] = nil }
+    }
+
+    /// The last message of every retained topic under `prefix`, in topic order, and the global sequence
+    /// they are current as of: apply live messages with a larger `gseq` on top (the clone pattern).
+    public func snapshot(prefix: String) -> (messages: [BusMessage], globalSequence: UInt64) {
+        let messages = retained.keys.sorted().filter { $0.hasPrefix(prefix) }.compactMap { retained[$0] }
+        return (messages, globalSequence)
+    }
+
+    public func retainedMessage(_ topic: String) -> BusMessage? { retained[topic] }
+
+    /// Reads pending subscription messages (byte 1 = subscribe, 0 = unsubscribe, then the prefix).
+    public func drainSubscriptions() {
+        while let frames = try? socket.receive(timeoutMilliseconds: 0), let first = frames.first?.first {
+            if first == 1 { counters.subscriptions += 1 } else if first == 0 { counters.subscriptions = max(0, counters.subscriptions - 1) }
+        }
+    }
+
+    public func close() { socket.close() }
+
+    @discardableResult
+    private func send(topic: String, body: String, source: String, retain: Bool, refresh: Bool) -> BusMessage {
+        globalSequence += 1
+        let sequence = (topicSequences[topic] ?? 0) + 1
+        topicSequences[topic] = sequence
+        let header = BusHeader(
+            sequence: sequence, globalSequence: globalSequence, epoch: epoch,
+            timestampMilliseconds: Int64((clock() * 1000).rounded()), source: source, refresh: refresh)
+        let message = BusMessage(topic: topic, header: header, body: body)
+        if retain { retained[topic] = message }
+        do {
+            if try socket.send(message.frames) == .wouldBlock { counters.sendFailures += 1 } else { counters.published += 1 }
+        } catch {
+            counters.sendFailures += 1
+        }
+        return message
+    }
+}

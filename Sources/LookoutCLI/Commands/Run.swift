@@ -1,0 +1,55 @@
+import Agent
+import ArgumentParser
+import Foundation
+import Logging
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the agent: follow every monitor, publish changes on the ZeroMQ bus, answer the control socket.",
+        discussion: """
+            Configuration: defaults < the TOML file < these flags. Without --config, /etc/lookout/lookout.toml is read \
+            if it exists. --demo simulates three ZoneMinder 1.36 monitors in a private directory and follows those.
+            Examples:
+              lookout run --demo
+              lookout run --config /etc/lookout/lookout.toml
+              lookout run --map-dir /dev/shm --poll-hz 20 --pub tcp://127.0.0.1:5680
+            """)
+
+    @Option(help: "TOML configuration file (default: /etc/lookout/lookout.toml when present).") var config: String?
+    @Flag(help: "Simulate ZoneMinder monitors (IDLE→ALARM cycles, a restarting zmc) and follow them.") var demo = false
+    @Option(help: "Directory holding zm.mmap.<id> (zoneminder.map_dir).") var mapDir: String?
+    @Option(help: "ZoneMinder version that writes the segments, e.g. 1.36.33 (zoneminder.version).") var zmVersion: String?
+    @Option(help: "Polls per second (agent.poll_hz).") var pollHz: Double?
+    @Option(help: "PUB endpoint (bus.pub).") var pub: String?
+    @Option(help: "Control (ROUTER) endpoint (bus.control).") var control: String?
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "lookout")
+        var overrides = LookoutAgent.Overrides()
+        overrides.configPath = config
+        overrides.demo = demo
+        overrides.mapDirectory = mapDir
+        overrides.zmVersion = zmVersion
+        overrides.pollHz = pollHz
+        overrides.publish = pub
+        overrides.control = control
+        let configuration: AgentConfiguration
+        do {
+            configuration = try LookoutAgent.configuration(overrides)
+        } catch {
+            FileHandle.standardError.write(Data("lookout: configuration error: \(error)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        do {
+            try await LookoutAgent.run(configuration, demo: demo, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("lookout: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,7 +1,0 @@
-@preconcurrency import Glibc
-import ArgumentParser
-import LookoutCLI
-
-// Line-buffered even into a pipe or a log, so each line (a watch change, a trigger step) appears when it happens.
-setvbuf(stdout, nil, _IOLBF, 0)
-LookoutCommand.main()
