@@ -75,13 +75,14 @@ extension AgentLoop {
     private func publish(_ changes: [MonitorChange], for monitor: TrackedMonitor, previous: MonitorObservation?, everSeen: Bool, now: Double) {
         let id = monitor.id
         var liveness = false, state = false, trigger = false
+        var reasons: [String] = []
         var previousState = previous?.state
         var previousTrigger = previous?.triggerState
         var events: [JSONValue] = []
         for change in changes {
             switch change {
             case .appeared:
-                monitor.livenessReason = everSeen ? "recovered" : "appeared"
+                reasons.append(everSeen ? "recovered" : "appeared")
                 liveness = true
                 state = true
                 trigger = true
@@ -91,14 +92,14 @@ extension AgentLoop {
                     adoptEventInProgress(monitor, now: now)
                 }
             case .unavailable:
-                monitor.livenessReason = "unavailable"
+                reasons.append("unavailable")
                 liveness = true
             case let .reopened(reason):
-                monitor.livenessReason = Self.reopenCode(reason)
+                reasons.append(Self.reopenCode(reason))
                 liveness = true
                 logger.notice("segment re-opened", metadata: ["monitor": "\(id)", "reason": "\(reason.rawValue)"])
             case let .validity(valid):
-                monitor.livenessReason = valid ? "valid" : "invalid"
+                reasons.append(valid ? "valid" : "invalid")
                 liveness = true
             case let .state(from, _, _):
                 previousState = from
@@ -116,14 +117,16 @@ extension AgentLoop {
                 previousTrigger = from
                 trigger = true
             case let .stale(stale, _):
-                monitor.livenessReason = stale ? "stale" : "fresh"
+                reasons.append(stale ? "stale" : "fresh")
                 liveness = true
             case let .signal(signal):
-                monitor.livenessReason = signal ? "signal_restored" : "signal_lost"
+                reasons.append(signal ? "signal_restored" : "signal_lost")
                 liveness = true
             }
         }
         if liveness {
+            // The most significant change of this poll names it (a recovery outranks the stale flag it clears).
+            monitor.livenessReason = reasons.first ?? monitor.livenessReason
             publisher.publish(BusTopic.monitor(id, .liveness), MessageBodies.liveness(monitor, time: now), source: "zm", retain: true)
         }
         if state {

@@ -57,6 +57,8 @@ final class SimulatedMonitor {
         writer.setImageSize(UInt32(geometry.imageSlotStride))
         writer.setFormat(0)
         writer.setStartupTime(Int64(now))
+        writer.setHeartbeatTime(Int64(now))
+        writer.setLastWriteTime(Int64(now))
         writer.setActive(true)
         writer.setSignal(true)
         writer.setValid(true)
