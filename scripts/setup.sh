@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building Lookout needs on Debian 12 (run as root). Swift itself must already be on PATH.
 set -euo pipefail
-packages=(libmariadb-dev pkg-config python3 util-linux)
+packages=(libmariadb-dev libzmq3-dev libsystemd-dev pkg-config python3 python3-pip util-linux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -11,5 +11,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get -o DPkg::Lock::Timeout=600 update -qq
   apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# pyzmq: the independent subscriber the bus tests and the latency benchmark use.
+if ! python3 -c "import zmq" 2>/dev/null; then
+  echo "[setup] installing pyzmq"
+  python3 -m pip install -q --root-user-action=ignore pyzmq 2>/dev/null || python3 -m pip install -q --break-system-packages pyzmq
 fi
 command -v swift >/dev/null || { echo "[setup] swift is not on PATH (expected /opt/swift/usr/bin)" >&2; exit 1; }
