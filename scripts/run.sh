@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Builds Lookout (release) and runs it against the ZoneMinder monitors on this machine.
-# Without a local ZoneMinder it starts the ZoneMinder peer (../shared/peer) as the demo source.
+# Builds Lookout (release) and runs the agent: against the ZoneMinder monitors on this machine when there are
+# any, else on its built-in demo (simulated ZoneMinder 1.36 monitors). Extra arguments go to `lookout run`.
+# Watch the bus from another terminal with: .build/release/lookout sub
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build -c release --product lookout
 lookout=.build/release/lookout
-if ! ls /dev/shm/zm.mmap.* >/dev/null 2>&1; then
-  echo "[run] no ZoneMinder segments in /dev/shm: starting the ZoneMinder peer as a demo source"
-  bash scripts/peer.sh
+if ls /dev/shm/zm.mmap.* >/dev/null 2>&1; then
+  "$lookout" status || true
+  exec "$lookout" run "$@"
 fi
-"$lookout" status
-exec "$lookout" watch "$@"
+echo "[run] no ZoneMinder segments in /dev/shm: running the built-in demo (lookout run --demo)"
+exec "$lookout" run --demo "$@"

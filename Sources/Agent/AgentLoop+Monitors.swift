@@ -40,19 +40,20 @@ extension AgentLoop {
     func pollAll(now: Double) {
         let clock = MonotonicClock()
         let started = clock.now
-        for id in monitors.keys.sorted() {
-            guard let monitor = monitors[id] else { continue }
-            poll(monitor, now: now)
+        // Each monitor's path is stat'ed once a second, spread over the ticks (see SegmentFollower.poll).
+        let checkEvery = UInt64(max(1, configuration.agent.pollHz.rounded()))
+        for monitor in pollOrder {
+            poll(monitor, now: now, checkingPath: (polls + UInt64(monitor.id)) % checkEvery == 0)
         }
         polls += 1
         lastPollAt = now
         lastPollSeconds = clock.now - started
     }
 
-    private func poll(_ monitor: TrackedMonitor, now: Double) {
-        let reading = monitor.follower.poll()
+    private func poll(_ monitor: TrackedMonitor, now: Double, checkingPath: Bool) {
+        let reading = monitor.follower.poll(checkingPath: checkingPath)
         let layout = reading.status?.layout ?? monitor.follower.segment?.layout ?? .zm136
-        let numbering = context.numbering(for: layout).numbering
+        let numbering = numbering(for: layout).numbering
         let observation = MonitorObservation(
             monitorID: monitor.id, reading: reading, numbering: numbering, maxDelay: context.maxDelay, now: now)
         let previous = monitor.tracker.lastAvailable
@@ -131,7 +132,7 @@ extension AgentLoop {
         }
         if state {
             let layout = monitor.observation?.status?.layout ?? .zm136
-            let body = MessageBodies.state(monitor, previous: previousState, time: now, numbering: context.numbering(for: layout))
+            let body = MessageBodies.state(monitor, previous: previousState, time: now, numbering: numbering(for: layout))
             publisher.publish(BusTopic.monitor(id, .state), body, source: "zm", retain: true)
         }
         for body in events {
@@ -171,8 +172,8 @@ extension AgentLoop {
     }
 
     func publishFPS(now: Double) {
-        for id in monitors.keys.sorted() {
-            guard let monitor = monitors[id], monitor.available else { continue }
+        for monitor in pollOrder where monitor.available {
+            let id = monitor.id
             publisher.publish(BusTopic.monitor(id, .fps), MessageBodies.fps(monitor, time: now), source: "zm", retain: true)
         }
     }

@@ -5,6 +5,7 @@ import Logging
 import LookoutBus
 import Synchronization
 import ZMSite
+import ZMShm
 import ZeroMQ
 
 /// The agent's single-threaded core: polls every monitor at the configured rate, publishes what changed, and
@@ -19,7 +20,10 @@ final class AgentLoop: @unchecked Sendable {
     let notifier = SystemdNotifier()
     let logger: Logger
     let demo: Bool
-    var monitors: [Int: TrackedMonitor] = [:]
+    var monitors: [Int: TrackedMonitor] = [:] { didSet { pollOrder = monitors.keys.sorted().compactMap { monitors[$0] } } }
+    /// `monitors` in id order, rebuilt only when the set changes: a tick allocates nothing for it.
+    private(set) var pollOrder: [TrackedMonitor] = []
+    private var numberings: [SharedDataLayout: StateNumberingChoice] = [:]
     let startedAt = Date().timeIntervalSince1970
     var polls: UInt64 = 0
     var lastPollSeconds = 0.0
@@ -60,6 +64,14 @@ final class AgentLoop: @unchecked Sendable {
         } else {
             catalog = nil
         }
+    }
+
+    /// The state numbering per layout, resolved once (resolving builds a description string).
+    func numbering(for layout: SharedDataLayout) -> StateNumberingChoice {
+        if let known = numberings[layout] { return known }
+        let choice = context.numbering(for: layout)
+        numberings[layout] = choice
+        return choice
     }
 
     func requestStop() { stopRequested.store(true, ordering: .releasing) }
