@@ -19,15 +19,22 @@ public enum StateNumbering: String, Sendable, Codable {
     /// ZoneMinder ≥ 1.36.16: UNKNOWN 0, IDLE 1, PREALARM 2, ALARM 3, ALERT 4, TAPE 5 (TAPE only up to 1.36).
     case idleIsOne = "IDLE=1 (ZoneMinder >= 1.36.16)"
 
+    /// Called for every monitor on every poll, so it is a switch, not a table (an array literal would allocate).
     public func state(_ raw: UInt32, layout: SharedDataLayout) -> ZMMonitorState? {
-        let ordered: [ZMMonitorState]
-        switch self {
-        case .idleIsZero: ordered = [.idle, .prealarm, .alarm, .alert, .tape]
-        case .idleIsOne: ordered = layout.hasTapeState
-            ? [.unknown, .idle, .prealarm, .alarm, .alert, .tape]
-            : [.unknown, .idle, .prealarm, .alarm, .alert]
+        switch (self, raw) {
+        case (.idleIsZero, 0): .idle
+        case (.idleIsZero, 1): .prealarm
+        case (.idleIsZero, 2): .alarm
+        case (.idleIsZero, 3): .alert
+        case (.idleIsZero, 4): .tape
+        case (.idleIsOne, 0): .unknown
+        case (.idleIsOne, 1): .idle
+        case (.idleIsOne, 2): .prealarm
+        case (.idleIsOne, 3): .alarm
+        case (.idleIsOne, 4): .alert
+        case (.idleIsOne, 5) where layout.hasTapeState: .tape
+        default: nil
         }
-        return raw < ordered.count ? ordered[Int(raw)] : nil
     }
 
     public func raw(_ state: ZMMonitorState) -> UInt32? {
