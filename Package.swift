@@ -7,9 +7,14 @@ let package = Package(
     products: [
         .executable(name: "lookout", targets: ["lookout"]),
         .library(name: "ZMShm", targets: ["ZMShm"]),
+        // Logging (issue 3)
+        .executable(name: "zmlog", targets: ["zmlog"]),
+        .library(name: "ZMLog", targets: ["ZMLog"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Logging (issue 3)
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C edges
@@ -45,10 +50,26 @@ let package = Package(
             name: "LookoutIntegrationTests",
             dependencies: ["ZMShm", "ZMConfig", "MonitorState", "LookoutCLI"]
         ),
+
+        // Logging (issue 3): ZoneMinder-compatible logger library, the `zmlog` drop-in, tests and benchmark.
+        .target(name: "CZMLog"),
+        .target(
+            name: "ZMLog",
+            dependencies: ["CZMLog", "MariaDB", "ZMConfig", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "zmlog",
+            dependencies: ["ZMLog", "ZMConfig", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "lookout-log-bench", dependencies: ["ZMLog", "ZMConfig", "MariaDB"], path: "Benchmarks/LogBench"),
+        .testTarget(
+            name: "ZMLogTests", dependencies: ["ZMLog", "ZMConfig", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "ZMLogIntegrationTests", dependencies: ["ZMLog", "ZMConfig", "MariaDB"]),
     ]
 )
 
-for target in package.targets where target.type != .system && target.name != "CSegmentGuard" && target.name != "CZMLayouts" {
+for target in package.targets where target.type != .system && !["CSegmentGuard", "CZMLayouts", "CZMLog"].contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))

@@ -1,0 +1,12 @@
+#ifndef CZMLOG_H
+#define CZMLOG_H
+#include <sys/types.h>
+
+/* gettid(2): glibc declares it only under _GNU_SOURCE, which Swift's Glibc module does not see. */
+int czmlog_gettid(void);
+
+/* fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE): frees the spool's consumed prefix without moving offsets.
+   The flag macros live in <linux/falloc.h>, which Swift does not import. Returns 0 or -1 with errno set. */
+int czmlog_punch_hole(int fd, off_t offset, off_t length);
+
+#endif
