@@ -1,33 +1,68 @@
-import Dispatch
+internal import CZMLog
 internal import Glibc
+import Synchronization
 
-/// ZoneMinder's logger signals, delivered through Dispatch (not a C handler, so the work runs as normal code):
-/// SIGHUP and SIGWINCH reopen the log file at the next line, SIGUSR1/SIGUSR2 raise/lower the debug level.
+/// ZoneMinder's logger signals: SIGHUP and SIGWINCH reopen the log file at the next line, SIGUSR1/SIGUSR2 raise and
+/// lower the debug level.
 ///
-/// `@unchecked Sendable`: a dispatch source is thread-safe (libdispatch objects are), Swift just does not say so.
-final class SignalSource: @unchecked Sendable {
-    private let source: any DispatchSourceSignal
-
-    init(signal number: Int32, queue: DispatchQueue, handler: @escaping @Sendable () -> Void) {
-        signal(number, SIG_IGN)  // the default action (terminate) must not run; Dispatch still sees the signal
-        source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-        source.setEventHandler(handler: handler)
-        source.resume()
+/// The C handler (CZMLog) only writes the signal number to a pipe; one thread reads the pipe and calls the loggers,
+/// so the work runs as ordinary code. (Dispatch signal sources are not used: on Linux they rely on a signalfd and on
+/// the signal being blocked in every thread, which a process with other threads cannot promise.)
+enum LoggerSignals {
+    private final class Registry: Sendable {
+        let loggers = Mutex<[ObjectIdentifier: WeakLogger]>([:])
+        let started = Mutex<Set<Int32>>([])
     }
 
-    func cancel() { source.cancel() }
+    private struct WeakLogger: @unchecked Sendable {
+        // @unchecked: a weak reference to a Sendable class, only read under the registry's lock.
+        weak var logger: ZMLogger?
+    }
+
+    private static let registry = Registry()
+    private static let watcher: Int32 = {
+        let fd = czmlog_signal_pipe()
+        if fd >= 0 { OwnedThread.start { watch(fd) } }
+        return fd
+    }()
+
+    static func register(_ logger: ZMLogger) {
+        guard watcher >= 0 else { return }
+        registry.loggers.withLock { $0[ObjectIdentifier(logger)] = WeakLogger(logger: logger) }
+        registry.started.withLock { started in
+            for number in [SIGHUP, SIGWINCH, SIGUSR1, SIGUSR2] where !started.contains(number) {
+                if czmlog_signal_catch(number) == 0 { started.insert(number) }
+            }
+        }
+    }
+
+    static func unregister(_ logger: ZMLogger) {
+        _ = registry.loggers.withLock { $0.removeValue(forKey: ObjectIdentifier(logger)) }
+    }
+
+    private static func watch(_ fd: Int32) {
+        var byte: UInt8 = 0
+        while true {
+            let count = read(fd, &byte, 1)
+            if count < 0, errno == EINTR { continue }
+            guard count == 1 else { return }
+            let loggers = registry.loggers.withLock { $0.values.compactMap(\.logger) }
+            for logger in loggers {
+                switch Int32(byte) {
+                case SIGHUP, SIGWINCH: logger.reopen()
+                case SIGUSR1: logger.changeLevel(by: 1)
+                case SIGUSR2: logger.changeLevel(by: -1)
+                default: break
+                }
+            }
+        }
+    }
 }
 
 extension ZMLogger {
-    private static let signalQueue = DispatchQueue(label: "ZMLogger.signals")
-
     /// Installs ZoneMinder's logger signals for this logger: SIGHUP, SIGWINCH → `reopen()`; SIGUSR1 → level + 1;
-    /// SIGUSR2 → level − 1. They are process-wide: the process must not rely on SIGHUP's default action.
+    /// SIGUSR2 → level − 1. They are process-wide and replace the default actions (SIGHUP no longer terminates).
     public func installSignalHandlers() {
-        for number in [SIGHUP, SIGWINCH] {
-            addSignalSource(SignalSource(signal: number, queue: Self.signalQueue) { [weak self] in self?.reopen() })
-        }
-        addSignalSource(SignalSource(signal: SIGUSR1, queue: Self.signalQueue) { [weak self] in self?.changeLevel(by: 1) })
-        addSignalSource(SignalSource(signal: SIGUSR2, queue: Self.signalQueue) { [weak self] in self?.changeLevel(by: -1) })
+        LoggerSignals.register(self)
     }
 }

@@ -27,7 +27,6 @@ public final class ZMLogger: Sendable {
         var syslog: SyslogWriter?
         var terminal: TerminalWriter
         var closed = false
-        var signalSources: [SignalSource] = []
     }
 
     /// - Parameters:
@@ -146,14 +145,12 @@ public final class ZMLogger: Sendable {
 
     /// Closes the outputs; the database sink drains for up to `drainTimeout` seconds. Later messages are ignored.
     public func close(drainTimeout: Double = 5) {
-        let sources = state.withLock { state -> [SignalSource] in
+        state.withLock { state in
             state.closed = true
             state.file.close()
             state.syslog?.close()
-            defer { state.signalSources = [] }
-            return state.signalSources
         }
-        for source in sources { source.cancel() }
+        LoggerSignals.unregister(self)
         effective.store(LogLevel.off.value - 1, ordering: .relaxed)
         database?.close(drainTimeout: drainTimeout)
     }
@@ -164,10 +161,6 @@ public final class ZMLogger: Sendable {
         problemHandler?(problem)
         write(.error, problem, file: file, line: line, package: "ZoneMinder::Logger", timestamp: .now(), pid: pid,
               tid: Posix.threadId, excluding: excluded)
-    }
-
-    func addSignalSource(_ source: SignalSource) {
-        state.withLock { $0.signalSources.append(source) }
     }
 
     private func write(

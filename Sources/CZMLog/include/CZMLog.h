@@ -10,3 +10,9 @@ int czmlog_gettid(void);
 int czmlog_punch_hole(int fd, off_t offset, off_t length);
 
 #endif
+
+/* Signal plumbing: the handler only write(2)s the signal number to a pipe (async-signal-safe); a Swift thread reads
+   the pipe and acts. czmlog_signal_pipe() creates the pipe once and returns its read end (-1 on failure);
+   czmlog_signal_catch() installs the handler for one signal (SA_RESTART). */
+int czmlog_signal_pipe(void);
+int czmlog_signal_catch(int signal_number);
