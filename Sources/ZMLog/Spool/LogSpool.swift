@@ -51,6 +51,7 @@ public final class LogSpool: Sendable {
         var droppedTotal = 0
         var failedWrites = 0
         var failedWriteRun = 0
+        var closed = false
     }
 
     private struct DropRun {
@@ -80,7 +81,7 @@ public final class LogSpool: Sendable {
     }
 
     deinit {
-        state.withLock { if $0.fd >= 0 { close($0.fd) } }
+        state.withLock { if $0.fd >= 0 { Glibc.close($0.fd) } }
     }
 
     public var statistics: Statistics {
@@ -106,6 +107,10 @@ public final class LogSpool: Sendable {
         LogsRowCodec.encode(row, into: &record)
         Self.storeLength(&record)
         return state.withLock { state in
+            guard !state.closed else {
+                state.failedWrites += 1
+                return .dropped(startsRun: false)
+            }
             if state.dropped.count > 0 {
                 var note = [UInt8](repeating: 0, count: 4)
                 LogsRowCodec.encode(Self.dropNote(state.dropped, limit: limitBytes), into: &note)
@@ -169,6 +174,18 @@ public final class LogSpool: Sendable {
             offset += 4 + size
         }
         return Batch(rows: rows, end: start + offset, count: rows.count)
+    }
+
+    /// Closes the file and releases its lock, so another writer (the next `zmlog` with this id) can take over the
+    /// rows still queued; an empty spool file is removed. Later appends are refused.
+    public func close() {
+        state.withLock { state in
+            state.closed = true
+            guard state.fd >= 0 else { return }
+            if state.pendingRows == 0, let path { unlink(path) }
+            Glibc.close(state.fd)
+            state.fd = -1
+        }
     }
 
     /// Forgets the rows of `batch` (they are in the database).
@@ -284,12 +301,12 @@ public final class LogSpool: Sendable {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return nil }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
+            Glibc.close(fd)
             return nil
         }
         var status = stat()
         guard fstat(fd, &status) == 0 else {
-            close(fd)
+            Glibc.close(fd)
             return nil
         }
         let size = Int(status.st_size)
@@ -302,13 +319,13 @@ public final class LogSpool: Sendable {
         } else {
             // New or unrecognised: start empty.
             guard ftruncate(fd, 0) == 0 else {
-                close(fd)
+                Glibc.close(fd)
                 return nil
             }
             header = magic + [UInt8](repeating: 0, count: 8)
             let written = header.withUnsafeBytes { pwrite(fd, $0.baseAddress, headerSize, 0) }
             guard written == headerSize else {
-                close(fd)
+                Glibc.close(fd)
                 return nil
             }
             storeReadOffset(fd, headerSize)

@@ -105,6 +105,7 @@ public final class DatabaseWriter: LogRowSink {
         guard first else { return }
         wake.signal()
         finished.wait()
+        spool.close()
     }
 
     /// Blocks until the spool is empty or `timeout` passes; returns whether it emptied. For tests and benchmarks.
@@ -125,6 +126,9 @@ public final class DatabaseWriter: LogRowSink {
         var delay = options.retryDelay
         var nextAttempt = 0.0
         var downReported = false
+        // Rows of an INSERT whose outcome is unknown: the connection broke after sending it, and the server may have
+        // committed it (a graceful shutdown does) before the client heard back.
+        var uncertain: Int?
         defer { finished.signal() }
         while true {
             let (closing, deadline) = control.withLock { ($0.closing, $0.deadline) }
@@ -161,6 +165,23 @@ public final class DatabaseWriter: LogRowSink {
                 }
                 continue
             }
+            if let count = uncertain {
+                let batch = spool.peek(maxRows: count, maxBytes: .max)
+                switch Self.alreadyStored(batch.rows, live) {
+                case .success(true):
+                    spool.commit(batch)
+                    control.withLock { $0.inserted += batch.rows.count }
+                    uncertain = nil
+                    continue
+                case .success(false):
+                    uncertain = nil
+                case .failure:
+                    connection = nil
+                    control.withLock { $0.connected = false }
+                    nextAttempt = monotonicSeconds() + delay
+                    continue
+                }
+            }
             let batch = spool.peek(maxRows: options.batchRows, maxBytes: options.batchBytes)
             guard !batch.rows.isEmpty else {
                 // Unreadable record: skip it rather than loop forever.
@@ -176,6 +197,7 @@ public final class DatabaseWriter: LogRowSink {
                 spool.commit(batch)
             case .failure(let error):
                 connection = nil
+                uncertain = batch.rows.count
                 control.withLock { $0.connected = false }
                 if !downReported {
                     report("Can't insert \(batch.rows.count) log row(s) into Logs: \(error); spooling to "
@@ -214,6 +236,23 @@ public final class DatabaseWriter: LogRowSink {
             wake.wait()
         }
         sleeping.store(false, ordering: .releasing)
+    }
+
+    /// Whether a batch's INSERT was committed after all. A multi-row INSERT is atomic in InnoDB, so its first and
+    /// last rows tell (a row is identified by TimeKey, Component, Pid and Message).
+    private static func alreadyStored(_ rows: [LogsRow], _ connection: MariaDBConnection) -> Result<Bool, MariaDBError> {
+        guard let first = rows.first, let last = rows.last else { return .success(false) }
+        do {
+            for row in [first, last] {
+                let found = try connection.query(
+                    "SELECT COUNT(*) FROM `Logs` WHERE `TimeKey` = ? AND `Component` = ? AND `Pid` = ? AND `Message` = ?",
+                    [.text(row.timestamp.timeKey), .text(row.component), .int(Int64(row.pid)), .text(row.message)])
+                if found.first?.first ?? nil == "0" { return .success(false) }
+            }
+            return .success(true)
+        } catch {
+            return .failure(error)
+        }
     }
 
     private static func connect(_ settings: MariaDBSettings) -> Result<MariaDBConnection, MariaDBError> {
