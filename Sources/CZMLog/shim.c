@@ -5,7 +5,18 @@
 #include <unistd.h>
 #include "CZMLog.h"
 
-int czmlog_gettid(void) { return (int)syscall(SYS_gettid); }
+#include <pthread.h>
+
+/* Cached per thread: a thread's id never changes, and the syscall would cost more than formatting the line.
+   A forked child's only thread gets a new id, so the cache is reset there. */
+static __thread int cached_tid = 0;
+static void reset_cached_tid(void) { cached_tid = 0; }
+__attribute__((constructor)) static void install_fork_reset(void) { pthread_atfork(NULL, NULL, reset_cached_tid); }
+
+int czmlog_gettid(void) {
+    if (cached_tid == 0) cached_tid = (int)syscall(SYS_gettid);
+    return cached_tid;
+}
 
 int czmlog_punch_hole(int fd, off_t offset, off_t length) {
     return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length);

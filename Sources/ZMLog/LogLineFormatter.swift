@@ -24,11 +24,15 @@ public struct LogLineFormatter: Sendable {
     ///   - package: Perl only, the `[package:line]` part of the file line (`main` for scripts).
     ///   - pid: the process id (syslog header; Perl's `[pid]` and `Logs.Pid`).
     ///   - tid: the thread id (C++'s `[tid]` and `Logs.Pid`).
+    ///   - parts: which renderings to build (the others are left empty); all by default.
     public mutating func format(
         level: LogLevel, message: String, file: String, line: Int, package: String = "main",
-        timestamp: LogTimestamp, pid: Int32, tid: Int32
+        timestamp: LogTimestamp, pid: Int32, tid: Int32, parts: LogEntry.Parts = .all
     ) -> LogEntry {
-        let stamp = dates.format(timestamp.seconds) + "." + zeroPadded(Int(timestamp.microseconds), width: 6)
+        // The C++ prefix is needed even without a file line: it decides where an over-long message is cut.
+        let stamp =
+            parts.contains(.line) || flavour == .cpp
+            ? dates.format(timestamp.seconds) + "." + zeroPadded(Int(timestamp.microseconds), width: 6) : ""
         let fileName = LogMessageLimits.prefix(basename(file), maxCharacters: LogMessageLimits.fileColumnCharacters)
         let lineColumn = UInt16(clamping: line)
         switch flavour {
@@ -38,21 +42,23 @@ public struct LogLineFormatter: Sendable {
             if prefix.utf8.count + text.utf8.count + 2 > LogMessageLimits.cppLineBytes {
                 text = LogMessageLimits.prefix(text, maxBytes: max(0, LogMessageLimits.cppLineBytes - 2 - prefix.utf8.count))
             }
-            let row = LogsRow(
+            let row = parts.contains(.row) ? LogsRow(
                 timestamp: timestamp, component: identity.id, serverId: serverId ?? 0, pid: tid,
-                level: Int8(level.value), code: level.code, message: text, file: fileName, line: lineColumn)
+                level: Int8(level.value), code: level.code, message: text, file: fileName, line: lineColumn) : nil
             return LogEntry(
-                level: level, fileLine: prefix + text + "]\n",
-                syslogMessage: "\(level.code) [\(identity.id)] [\(text)]", row: row)
+                level: level, fileLine: parts.contains(.line) ? prefix + text + "]\n" : "",
+                syslogMessage: parts.contains(.syslog) ? "\(level.code) [\(identity.id)] [\(text)]" : "", row: row)
         case .perl:
             let text = Self.strippingTrailingNewlines(message)
-            let rowText = LogMessageLimits.prefix(text, maxBytes: LogMessageLimits.messageColumnBytes)
-            let row = LogsRow(
+            let row = parts.contains(.row) ? LogsRow(
                 timestamp: timestamp, component: identity.id, serverId: serverId == 0 ? nil : serverId, pid: pid,
-                level: Int8(level.value), code: level.code, message: rowText, file: fileName, line: nil)
+                level: Int8(level.value), code: level.code,
+                message: LogMessageLimits.prefix(text, maxBytes: LogMessageLimits.messageColumnBytes), file: fileName,
+                line: nil) : nil
             return LogEntry(
-                level: level, fileLine: "\(stamp) \(identity.id)[\(pid)].\(level.code) [\(package):\(line)] [\(text)]\n",
-                syslogMessage: "\(level.code) [\(text)]", row: row)
+                level: level,
+                fileLine: parts.contains(.line) ? "\(stamp) \(identity.id)[\(pid)].\(level.code) [\(package):\(line)] [\(text)]\n" : "",
+                syslogMessage: parts.contains(.syslog) ? "\(level.code) [\(text)]" : "", row: row)
         }
     }
 

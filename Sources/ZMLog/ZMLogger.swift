@@ -164,20 +164,29 @@ public final class ZMLogger: Sendable {
     }
 
     private func write(
-        _ level: LogLevel, _ message: String, file: String, line: Int, package: String, timestamp: LogTimestamp,
+        _ level: LogLevel, _ message: String, file fileName: String, line: Int, package: String, timestamp: LogTimestamp,
         pid: Int32, tid: Int32, excluding excluded: Output? = nil
     ) {
         let fileProblem = state.withLock { state -> String? in
             guard !state.closed else { return nil }
             let configuration = state.configuration
+            let terminal = level <= configuration.terminalLevel && excluded != .terminal
+            let file = level <= configuration.fileLevel && excluded != .file
+            let database = level <= configuration.databaseLevel && excluded != .database ? self.database : nil
+            let syslog = level <= configuration.syslogLevel && excluded != .syslog
+            var parts: LogEntry.Parts = []
+            if terminal || file { parts.insert(.line) }
+            if database != nil { parts.insert(.row) }
+            if syslog { parts.insert(.syslog) }
+            guard !parts.isEmpty else { return nil }
             let entry = state.formatter.format(
-                level: level, message: message, file: file, line: line, package: package, timestamp: timestamp,
-                pid: pid, tid: tid)
+                level: level, message: message, file: fileName, line: line, package: package, timestamp: timestamp,
+                pid: pid, tid: tid, parts: parts)
             var problem: String?
-            if level <= configuration.terminalLevel, excluded != .terminal { state.terminal.write(entry.fileLine) }
-            if level <= configuration.fileLevel, excluded != .file { problem = state.file.write(entry.fileLine) }
-            if level <= configuration.databaseLevel, excluded != .database { database?.enqueue(entry.row) }
-            if level <= configuration.syslogLevel, excluded != .syslog {
+            if terminal { state.terminal.write(entry.fileLine) }
+            if file { problem = state.file.write(entry.fileLine) }
+            if let database, let row = entry.row { database.enqueue(row) }
+            if syslog {
                 state.syslog?.send(
                     severity: level.syslogSeverity, timestamp: timestamp, ident: identity.id, pid: pid,
                     message: entry.syslogMessage)

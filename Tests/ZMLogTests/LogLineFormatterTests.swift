@@ -18,7 +18,7 @@ struct LogLineFormatterTests {
         #expect(entry.row == LogsRow(
             timestamp: moment, component: "zmc_m1", serverId: 0, pid: 4128, level: 0, code: "INF",
             message: "Starting Capture version 1.36.33", file: "zmc.cpp", line: 216))
-        #expect(entry.row.timestamp.timeKey == "1700000000.050651")
+        #expect(entry.row!.timestamp.timeKey == "1700000000.050651")
     }
 
     @Test func perlWorkedExample() {
@@ -37,7 +37,7 @@ struct LogLineFormatterTests {
         var formatter = LogLineFormatter(identity: LogIdentity("zmu"), flavour: .cpp, serverId: 3)
         let entry = formatter.format(level: .debug(4), message: "x", file: "zmu.cpp", line: 1, timestamp: moment, pid: 1, tid: 2)
         #expect(entry.fileLine.contains("zmu[2].DB4-zmu.cpp/1 [x]"))
-        #expect(entry.row.level == 4 && entry.row.code == "DB4" && entry.row.serverId == 3 && entry.row.pid == 2)
+        #expect(entry.row!.level == 4 && entry.row!.code == "DB4" && entry.row!.serverId == 3 && entry.row!.pid == 2)
     }
 
     @Test func cppKeepsEmbeddedNewlinesPerlStripsTrailingOnes() {
@@ -56,10 +56,10 @@ struct LogLineFormatterTests {
         #expect(entry.fileLine.utf8.count <= 4095)
         #expect(entry.fileLine.utf8.count >= 4094)
         #expect(entry.fileLine.hasSuffix("]\n"))
-        #expect(message.hasPrefix(entry.row.message))
-        #expect(entry.syslogMessage == "ERR [zmc_m1] [\(entry.row.message)]")
+        #expect(message.hasPrefix(entry.row!.message))
+        #expect(entry.syslogMessage == "ERR [zmc_m1] [\(entry.row!.message)]")
         let short = formatter.format(level: .error, message: "ok", file: "x.cpp", line: 1, timestamp: moment, pid: 1, tid: 1)
-        #expect(short.row.message == "ok")
+        #expect(short.row!.message == "ok")
     }
 
     @Test func perlMessageIsCutOnlyForTheTextColumn() {
@@ -67,7 +67,7 @@ struct LogLineFormatterTests {
         let message = String(repeating: "x", count: 70000)
         let entry = formatter.format(level: .info, message: message, file: "p.pl", line: 1, timestamp: moment, pid: 1, tid: 1)
         #expect(entry.fileLine.contains(message))
-        #expect(entry.row.message.utf8.count == 65535)
+        #expect(entry.row!.message.utf8.count == 65535)
     }
 
     @Test func syslogDatagramsMatchGlibcAndSysSyslog() {
