@@ -106,15 +106,19 @@ public final class ZMLogger: Sendable {
 
     /// ZoneMinder's `Fatal`: logs, flushes every output (the database for up to `drainTimeout` s, the rest stays in
     /// the spool), then `exit(255)`.
-    public func fatal(_ message: String, file: String = #fileID, line: Int = #line, drainTimeout: Double = 5) -> Never {
-        write(.fatal, message, file: file, line: line, package: "main", timestamp: .now(), pid: pid, tid: Posix.threadId)
+    public func fatal(
+        _ message: String, file: String = #fileID, line: Int = #line, package: String = "main", drainTimeout: Double = 5
+    ) -> Never {
+        write(.fatal, message, file: file, line: line, package: package, timestamp: .now(), pid: pid, tid: Posix.threadId)
         close(drainTimeout: drainTimeout)
         exit(255)
     }
 
     /// ZoneMinder's `Panic`: like `fatal`, then `abort()` (SIGABRT, status 134 from a shell).
-    public func panic(_ message: String, file: String = #fileID, line: Int = #line, drainTimeout: Double = 5) -> Never {
-        write(.panic, message, file: file, line: line, package: "main", timestamp: .now(), pid: pid, tid: Posix.threadId)
+    public func panic(
+        _ message: String, file: String = #fileID, line: Int = #line, package: String = "main", drainTimeout: Double = 5
+    ) -> Never {
+        write(.panic, message, file: file, line: line, package: package, timestamp: .now(), pid: pid, tid: Posix.threadId)
         close(drainTimeout: drainTimeout)
         abort()
     }

@@ -22,7 +22,8 @@ struct ZMLogCommand: ParsableCommand {
             (<ZM_PATH_LOGS>/spool/<id>.spool) and are sent, in order, by the next writer for the same id.
 
             Exit status: 0 logged; 1 logged, but an output failed or rows are still spooled (stderr says which); \
-            64 usage error (unknown level, bad option).
+            64 usage error (unknown level, bad option). FAT and PNC messages do not end zmlog unless --zm-fatal is \
+            given (then 255 and SIGABRT, as ZoneMinder's Fatal and Panic, after every output is flushed).
 
             Examples:
               zmlog --id backup "nightly backup started"
@@ -58,6 +59,9 @@ struct ZMLogCommand: ParsableCommand {
 
     @Flag(help: "Write Logs rows to the database directly, even when the agent listens.")
     var noAgent = false
+
+    @Flag(help: "Behave like ZoneMinder's Fatal/Panic: after a FAT message exit 255, after a PNC message abort (SIGABRT).")
+    var zmFatal = false
 
     @Option(help: "Seconds to wait for the database before leaving rows in the spool.")
     var drainTimeout = 5.0
@@ -96,6 +100,10 @@ struct ZMLogCommand: ParsableCommand {
                 }
                 logger.log(level, text, file: file, line: line, package: package)
             }
+        } else if zmFatal && level == .fatal {
+            logger.fatal(message.joined(separator: " "), file: file, line: line, package: package, drainTimeout: drainTimeout)
+        } else if zmFatal && level == .panic {
+            logger.panic(message.joined(separator: " "), file: file, line: line, package: package, drainTimeout: drainTimeout)
         } else {
             logger.log(level, message.joined(separator: " "), file: file, line: line, package: package)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import MariaDB
+import Glibc
 import Testing
 
 /// The `zmlog` binary as a script sees it: exit status, stderr, and what lands in the outputs.
@@ -46,6 +47,25 @@ struct ZmlogCommandTests {
         #expect(lines == ["<time> \(id)[<pid>].INF [main:7] [first]", "<time> \(id)[<pid>].INF [main:7] [second ü]", "<time> \(id)[<pid>].INF [main:7] [bad\u{FFFD}]"])
         let rows = try PeerDatabase.connect().query("SELECT ServerId, Message, File, Line FROM Logs WHERE Component = ? ORDER BY Id", [.text(id)])
         #expect(rows == [[nil, "first", "hook.py", nil], [nil, "second ü", "hook.py", nil], [nil, "bad\u{FFFD}", "hook.py", nil]])
+    }
+
+    @Test func zmFatalExits255AndPanicAbortsAfterFlushingEveryOutput() throws {
+        try PeerDatabase.require()
+        let conf = try ZMConfDirectory(socket: Paths.peerSocket)
+        let id = id()
+        let fatal = try run(
+            Paths.zmlog, ["--id", id, "--level", "FAT", "--zm-fatal", "--no-agent", "--conf-dir", conf.path, "fatal now"],
+            environment: baseEnvironment([:]))
+        #expect(fatal.status == 255)
+        let panic = try run(
+            Paths.zmlog, ["--id", id, "--level", "PNC", "--zm-fatal", "--no-agent", "--conf-dir", conf.path, "panic now"],
+            environment: baseEnvironment([:]))
+        #expect(panic.status == SIGABRT)  // Process reports the signal number for an uncaught signal
+        let lines = readText(conf.directory.file("logs/\(id).log"))
+        #expect(lines.contains(".FAT-") && lines.contains("[fatal now]") && lines.contains(".PNC-") && lines.contains("[panic now]"))
+        // The rows were flushed before the exit (ZoneMinder 1.36's C++ logger can lose them).
+        let rows = try PeerDatabase.connect().query("SELECT Level, Code, Message FROM Logs WHERE Component = ? ORDER BY Id", [.text(id)])
+        #expect(rows == [["-3", "FAT", "fatal now"], ["-4", "PNC", "panic now"]])
     }
 
     @Test func unknownLevelIsAUsageError() throws {
