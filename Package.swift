@@ -64,7 +64,8 @@ let package = Package(
         .executableTarget(
             name: "lookout-log-bench", dependencies: ["ZMLog", "ZMConfig", "MariaDB"], path: "Benchmarks/LogBench"),
         .testTarget(
-            name: "ZMLogTests", dependencies: ["ZMLog", "ZMConfig", .product(name: "Logging", package: "swift-log")]),
+            name: "ZMLogTests",
+            dependencies: ["ZMLog", "ZMConfig", "MariaDB", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ZMLogIntegrationTests", dependencies: ["ZMLog", "ZMConfig", "MariaDB"]),
     ]
 )

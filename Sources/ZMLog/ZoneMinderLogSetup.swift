@@ -118,7 +118,10 @@ public struct ZoneMinderLogSetup: Sendable {
         let directory =
             spoolDirectory ?? environment["LOOKOUT_LOG_SPOOL_DIR"]
             ?? joinPath(resolved.confValues["ZM_PATH_LOGS"] ?? "/var/log/zm", "spool")
-        mkdir(directory, 0o750)
+        if mkdir(directory, 0o750) == 0, geteuid() == 0, let owner = resolved.configuration.fileOwner {
+            // Like the log files: ZoneMinder's daemons run as ZM_WEB_USER and must be able to use it too.
+            Posix.chown(directory, user: owner.user, group: owner.group)
+        }
         let limit = spoolLimitBytes ?? environment["LOOKOUT_LOG_SPOOL_MAX"].flatMap { Int($0) } ?? 64 << 20
         return DatabaseWriter.Options(
             settings: settings,

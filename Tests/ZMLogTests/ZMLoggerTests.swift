@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Synchronization
 import Testing
+import MariaDB
 @testable import ZMLog
 
 @Suite("Logger outputs, bad input, signals", .serialized)
@@ -140,4 +141,37 @@ struct ZMLoggerTests {
         #expect(try #require(syslog.next()).hasSuffix("zmtest_m1[\(getpid())]: WAR [a warning]\n"))
         #expect(sink.rows.first?.serverId == nil && sink.rows.first?.line == nil && sink.rows.first?.file == "zmtest.pl")
     }
+}
+
+@Suite("Logger with a database writer and no database")
+struct LoggerWithoutDatabaseTests {
+    init() { UTC.pinned }
+
+    /// The spool filling up is reported from the writer thread, so a logger (which holds its lock while it hands
+    /// the row over) does not deadlock on its own report.
+    @Test func spoolBoundIsReportedOnTheFileWithoutDeadlock() throws {
+        let dir = TemporaryDirectory()
+        let reporter = ReportForwarder()
+        let logging = DatabaseWriter(
+            options: DatabaseWriter.Options(
+                settings: MariaDBSettings(unixSocket: dir.file("no-server.sock"), user: "u", password: "p", database: "zm"),
+                spoolPaths: [dir.file("x.spool")], spoolLimitBytes: 4096, retryDelay: 10),
+            report: { reporter.forward($0) })
+        let logger = ZMLogger(
+            configuration: LogConfiguration(
+                identity: LogIdentity("nodb"), fileLevel: .info, databaseLevel: .info, filePath: dir.file("nodb.log")),
+            database: logging)
+        reporter.logger = logger
+        for n in 0..<200 { logger.info("line \(n) with some text to fill the spool quickly") }
+        #expect(waitUntil { readText(dir.file("nodb.log")).contains("full or unwritable (limit 4096 bytes)") })
+        #expect(readText(dir.file("nodb.log")).contains("unavailable"))
+        #expect(logging.spool.statistics.droppedRows > 0)
+        logger.close(drainTimeout: 0)
+    }
+}
+
+final class ReportForwarder: @unchecked Sendable {
+    // Set once before any report can arrive (the writer reports only after rows are logged).
+    nonisolated(unsafe) var logger: ZMLogger?
+    func forward(_ problem: String) { logger?.report(problem, excluding: .database) }
 }

@@ -7,7 +7,7 @@ import Synchronization
 /// background thread moves them into `Logs` with multi-row prepared INSERTs, oldest first. While MariaDB is down or
 /// failing, rows stay in the spool and the thread reconnects with back-off; when it is back they are replayed in
 /// order. Problems are reported once per change of state through `report` (the logger puts them on its other
-/// outputs), never per row.
+/// outputs), never per row, and always from the writer thread (a caller may hold its logger's lock).
 ///
 /// A batch whose INSERT fails for a data reason (a row MariaDB refuses) is retried row by row; a refused row is
 /// dropped, counted and reported, so one bad row cannot block the queue.
@@ -59,6 +59,8 @@ public final class DatabaseWriter: LogRowSink {
     private let control = Mutex(Control())
 
     private struct Control {
+        /// Reports made on a caller's thread (which may hold its logger's lock) are delivered by the writer thread.
+        var pendingReports: [String] = []
         var closing = false
         var deadline: Double = .infinity
         var inserted = 0
@@ -71,8 +73,11 @@ public final class DatabaseWriter: LogRowSink {
         self.report = report
         spool = LogSpool(candidates: options.spoolPaths, limitBytes: options.spoolLimitBytes)
         if !options.spoolPaths.isEmpty, spool.path == nil {
-            report("cannot open a log spool file (\(options.spoolPaths.joined(separator: ", "))); "
-                + "database rows wait in memory (limit \(options.spoolLimitBytes) bytes) and are lost if the process exits before the database takes them")
+            control.withLock {
+                $0.pendingReports.append(
+                    "cannot open a log spool file (\(options.spoolPaths.joined(separator: ", "))); database rows wait "
+                        + "in memory (limit \(options.spoolLimitBytes) bytes) and are lost if the process exits before the database takes them")
+            }
         }
         OwnedThread.start { [self] in run() }
     }
@@ -86,9 +91,13 @@ public final class DatabaseWriter: LogRowSink {
     public func enqueue(_ row: LogsRow) {
         if case .dropped(startsRun: true) = spool.append(row) {
             let stats = spool.statistics
-            report("log spool \(spool.path ?? "(memory)") full or unwritable (limit \(spool.limitBytes) bytes): "
-                + "dropping new database rows until the database catches up (\(stats.droppedRows) dropped, "
-                + "\(stats.failedWrites) write failure(s) so far); the file and syslog outputs keep every line")
+            control.withLock {
+                $0.pendingReports.append(
+                    "log spool \(spool.path ?? "(memory)") full or unwritable (limit \(spool.limitBytes) bytes): "
+                        + "dropping new database rows until the database catches up (\(stats.droppedRows) dropped, "
+                        + "\(stats.failedWrites) write failure(s) so far); the file and syslog outputs keep every line")
+            }
+            wake.signal()
         }
         if sleeping.exchange(false, ordering: .acquiringAndReleasing) { wake.signal() }
     }
@@ -129,8 +138,12 @@ public final class DatabaseWriter: LogRowSink {
         // Rows of an INSERT whose outcome is unknown: the connection broke after sending it, and the server may have
         // committed it (a graceful shutdown does) before the client heard back.
         var uncertain: Int?
-        defer { finished.signal() }
+        defer {
+            deliverReports()
+            finished.signal()
+        }
         while true {
+            deliverReports()
             let (closing, deadline) = control.withLock { ($0.closing, $0.deadline) }
             if closing && (spool.isEmpty || monotonicSeconds() >= deadline) { return }
             if spool.isEmpty {
@@ -166,7 +179,7 @@ public final class DatabaseWriter: LogRowSink {
                 continue
             }
             if let count = uncertain {
-                let batch = spool.peek(maxRows: count, maxBytes: .max)
+                let batch = spool.peek(maxRows: count, maxBytes: options.batchBytes)
                 switch Self.alreadyStored(batch.rows, live) {
                 case .success(true):
                     spool.commit(batch)
@@ -208,6 +221,14 @@ public final class DatabaseWriter: LogRowSink {
                 delay = min(delay * 2, options.maximumRetryDelay)
             }
         }
+    }
+
+    private func deliverReports() {
+        let reports = control.withLock { control -> [String] in
+            defer { control.pendingReports = [] }
+            return control.pendingReports
+        }
+        for problem in reports { report(problem) }
     }
 
     private func insertOneByOne(_ batch: LogSpool.Batch, _ connection: MariaDBConnection) {
