@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "lookout", targets: ["lookout"]),
         .library(name: "ZMShm", targets: ["ZMShm"]),
+        .executable(name: "zmlog", targets: ["zmlog"]),
+        .library(name: "ZMLog", targets: ["ZMLog"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -18,6 +20,7 @@ let package = Package(
         // C edges
         .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
         .target(name: "CSegmentGuard"),
+        .target(name: "CZMLog"),
         // libzmq.pc drags in krb5's -isystem flag, which SwiftPM rejects; zmq.h and libzmq.so are on default paths.
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
@@ -25,6 +28,10 @@ let package = Package(
         // Domain modules, in data-flow order
         .target(name: "MariaDB", dependencies: ["CMariaDB"]),
         .target(name: "ZMConfig", dependencies: ["MariaDB"]),
+        .target(
+            name: "ZMLog",
+            dependencies: ["CZMLog", "MariaDB", "ZMConfig", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(name: "ZMShm", dependencies: ["CSegmentGuard"]),
         .target(name: "MonitorState", dependencies: ["ZMShm"]),
         .target(name: "ZMSite", dependencies: ["ZMShm", "ZMConfig", "MariaDB"]),
@@ -56,9 +63,15 @@ let package = Package(
             name: "lookout",
             dependencies: ["LookoutCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .executableTarget(
+            name: "zmlog",
+            dependencies: ["ZMLog", "ZMConfig", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
 
         // Benchmarks (release-mode executable; see docs/performance.md)
         .executableTarget(name: "lookout-bench", dependencies: ["ZMShm"], path: "Benchmarks/ShmDecodeBench"),
+        .executableTarget(
+            name: "lookout-log-bench", dependencies: ["ZMLog", "ZMConfig", "MariaDB"], path: "Benchmarks/LogBench"),
 
         // Tests. CZMLayouts declares ZoneMinder's structs so the C compiler gives the true offsets.
         .target(name: "CZMLayouts", path: "Tests/CZMLayouts"),
@@ -71,10 +84,15 @@ let package = Package(
             name: "LookoutIntegrationTests",
             dependencies: ["ZMShm", "ZMConfig", "MonitorState", "LookoutCLI", "DemoSimulator"]
         ),
+        .testTarget(
+            name: "ZMLogTests",
+            dependencies: ["ZMLog", "ZMConfig", "MariaDB", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "ZMLogIntegrationTests", dependencies: ["ZMLog", "ZMConfig", "MariaDB"]),
+
     ]
 )
 
-for target in package.targets where target.type != .system && target.name != "CSegmentGuard" && target.name != "CZMLayouts" {
+for target in package.targets where target.type != .system && !["CSegmentGuard", "CZMLayouts", "CZMLog"].contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))

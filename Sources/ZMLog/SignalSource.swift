@@ -1,0 +1,68 @@
+internal import CZMLog
+internal import Glibc
+import Synchronization
+
+/// ZoneMinder's logger signals: SIGHUP and SIGWINCH reopen the log file at the next line, SIGUSR1/SIGUSR2 raise and
+/// lower the debug level.
+///
+/// The C handler (CZMLog) only writes the signal number to a pipe; one thread reads the pipe and calls the loggers,
+/// so the work runs as ordinary code. (Dispatch signal sources are not used: on Linux they rely on a signalfd and on
+/// the signal being blocked in every thread, which a process with other threads cannot promise.)
+enum LoggerSignals {
+    private final class Registry: Sendable {
+        let loggers = Mutex<[ObjectIdentifier: WeakLogger]>([:])
+        let started = Mutex<Set<Int32>>([])
+    }
+
+    private struct WeakLogger: @unchecked Sendable {
+        // @unchecked: a weak reference to a Sendable class, only read under the registry's lock.
+        weak var logger: ZMLogger?
+    }
+
+    private static let registry = Registry()
+    private static let watcher: Int32 = {
+        let fd = czmlog_signal_pipe()
+        if fd >= 0 { OwnedThread.start { watch(fd) } }
+        return fd
+    }()
+
+    static func register(_ logger: ZMLogger) {
+        guard watcher >= 0 else { return }
+        registry.loggers.withLock { $0[ObjectIdentifier(logger)] = WeakLogger(logger: logger) }
+        registry.started.withLock { started in
+            for number in [SIGHUP, SIGWINCH, SIGUSR1, SIGUSR2] where !started.contains(number) {
+                if czmlog_signal_catch(number) == 0 { started.insert(number) }
+            }
+        }
+    }
+
+    static func unregister(_ logger: ZMLogger) {
+        _ = registry.loggers.withLock { $0.removeValue(forKey: ObjectIdentifier(logger)) }
+    }
+
+    private static func watch(_ fd: Int32) {
+        var byte: UInt8 = 0
+        while true {
+            let count = read(fd, &byte, 1)
+            if count < 0, errno == EINTR { continue }
+            guard count == 1 else { return }
+            let loggers = registry.loggers.withLock { $0.values.compactMap(\.logger) }
+            for logger in loggers {
+                switch Int32(byte) {
+                case SIGHUP, SIGWINCH: logger.reopen()
+                case SIGUSR1: logger.changeLevel(by: 1)
+                case SIGUSR2: logger.changeLevel(by: -1)
+                default: break
+                }
+            }
+        }
+    }
+}
+
+extension ZMLogger {
+    /// Installs ZoneMinder's logger signals for this logger: SIGHUP, SIGWINCH → `reopen()`; SIGUSR1 → level + 1;
+    /// SIGUSR2 → level − 1. They are process-wide and replace the default actions (SIGHUP no longer terminates).
+    public func installSignalHandlers() {
+        LoggerSignals.register(self)
+    }
+}

@@ -1,0 +1,71 @@
+import Dispatch
+internal import Glibc
+import Synchronization
+
+/// The agent's side of the hand-off: binds the datagram socket and feeds every row it receives to `sink`
+/// (typically the agent's own `DatabaseWriter`, which batches and spools). Runs its own thread; `stop()` ends it.
+public final class LogSocketReceiver: Sendable {
+    public struct Statistics: Sendable, Equatable {
+        public var received: Int
+        /// Datagrams that were not a `ZMLR1` row.
+        public var malformed: Int
+    }
+
+    public let path: String
+    private let fd: Int32
+    private let sink: any LogRowSink
+    private let counters = Mutex(Statistics(received: 0, malformed: 0))
+    private let stopping = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// Binds `path` (a stale socket file there is replaced; the directory must exist) with mode 0666 so scripts of
+    /// any user may log; restrict access through the directory's permissions.
+    public init(path: String = LogSocketProtocol.defaultPath, sink: any LogRowSink) throws(LogSocketError) {
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw LogSocketError(function: "socket", path: path, errno: errno) }
+        unlink(path)
+        let rc = UnixSocketAddress.bind(fd, path: path)
+        guard rc == 0 else {
+            close(fd)
+            throw LogSocketError(function: "bind", path: path, errno: rc)
+        }
+        chmod(path, 0o666)
+        var size: Int32 = 4 << 20
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        self.path = path
+        self.fd = fd
+        self.sink = sink
+        OwnedThread.start { [self] in receive() }
+    }
+
+    public var statistics: Statistics { counters.withLock { $0 } }
+
+    /// Stops receiving, removes the socket file. Rows already handed to the sink stay there (close the sink next).
+    public func stop() {
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        unlink(path)
+        shutdown(fd, Int32(SHUT_RDWR))
+        finished.wait()
+        close(fd)
+    }
+
+    private func receive() {
+        defer { finished.signal() }
+        var buffer = [UInt8](repeating: 0, count: 256 << 10)
+        while !stopping.load(ordering: .acquiring) {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            if count == 0 { continue }  // shutdown, or an empty datagram
+            let row = buffer.withUnsafeBytes { LogSocketProtocol.decode(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            if let row {
+                sink.enqueue(row)
+                counters.withLock { $0.received += 1 }
+            } else {
+                counters.withLock { $0.malformed += 1 }
+            }
+        }
+    }
+}
