@@ -27,6 +27,8 @@ import TOMLKit
 /// | `demo.monitors` | integer 1–1024 | 3 |
 /// | `demo.directory` | string | new dir under /tmp |
 /// | `demo.restart_seconds` | number ≥ 0 (0: never) | 60 |
+/// | `log.id` | string of letters, digits, `_`, `-`, `.` | lookout |
+/// | `log.socket` | absolute path, or "" | /run/lookout/log.sock |
 extension AgentConfiguration {
     public static let defaultPath = "/etc/lookout/lookout.toml"
 
@@ -58,7 +60,7 @@ extension AgentConfiguration {
         }
         let reader = TOMLReader(file: file)
         var configuration = AgentConfiguration()
-        try reader.sections(table, known: ["agent", "zoneminder", "bus", "control", "demo"])
+        try reader.sections(table, known: ["agent", "zoneminder", "bus", "control", "demo", "log"])
         if let agent = try reader.section(table, "agent") {
             try reader.keys(agent, in: "agent", known: [
                 "poll_hz", "heartbeat_seconds", "refresh_seconds", "fps_seconds", "discovery_seconds", "database_refresh_seconds",
@@ -108,6 +110,22 @@ extension AgentConfiguration {
             configuration.demo.monitors = try reader.integer(demo, "demo.monitors", range: 1...1024) ?? 3
             configuration.demo.directory = try reader.nonEmptyString(demo, "demo.directory")
             configuration.demo.restartSeconds = try reader.number(demo, "demo.restart_seconds", range: 0...86_400) ?? 60
+        }
+        if let log = try reader.section(table, "log") {
+            try reader.keys(log, in: "log", known: ["id", "socket"])
+            if let id = try reader.string(log, "log.id") {
+                guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }),
+                      !id.hasPrefix(".") else {
+                    throw AgentConfigurationError(file: file, key: "log.id", "'\(id)' must be letters, digits, _, - or . (it names the log file)")
+                }
+                configuration.log.id = id
+            }
+            if let socket = try reader.string(log, "log.socket") {
+                guard socket.isEmpty || (socket.hasPrefix("/") && socket.utf8.count <= 107) else {
+                    throw AgentConfigurationError(file: file, key: "log.socket", "'\(socket)' must be an absolute path of at most 107 bytes, or \"\" for none")
+                }
+                configuration.log.socket = socket
+            }
         }
         try configuration.validate(file: file)
         return configuration

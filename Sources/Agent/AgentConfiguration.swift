@@ -6,6 +6,7 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var bus = Bus()
     public var control = Control()
     public var demo = Demo()
+    public var log = Log()
 
     public init() {}
 
@@ -52,6 +53,15 @@ public struct AgentConfiguration: Sendable, Equatable {
     public struct Control: Sendable, Equatable {
         /// TRIGGER and ACTION requests write into ZoneMinder's shared memory; off unless enabled here.
         public var allowCommands = false
+    }
+
+    /// The agent's own logs go through ZoneMinder's logger (ZMLog): ZoneMinder decides levels and outputs.
+    public struct Log: Sendable, Equatable {
+        public static let defaultSocket = "/run/lookout/log.sock"
+        /// `Logs.Component`, syslog ident and the log file's name (`<ZM_PATH_LOGS>/<id>.log`).
+        public var id = "lookout"
+        /// Where `zmlog` hands its `Logs` rows to the agent; empty: no hand-off.
+        public var socket = Log.defaultSocket
     }
 
     public struct Demo: Sendable, Equatable {

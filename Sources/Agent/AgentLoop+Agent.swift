@@ -90,7 +90,7 @@ extension AgentLoop {
             ("control_requests", .uint(control.requestsServed)), ("control_rejected", .uint(control.requestsRejected)),
             ("database", .from(catalog == nil ? "not used" : (catalog?.error ?? "ok"))),
             ("zm_version", .from(context.version?.description)), ("map_dir", .string(context.mapDirectory)),
-            ("monitors", .array(detail)),
+            ("log", logging?.health() ?? .null), ("monitors", .array(detail)),
         ])
     }
 }

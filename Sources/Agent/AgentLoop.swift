@@ -19,6 +19,7 @@ final class AgentLoop: @unchecked Sendable {
     let catalog: MonitorCatalog?
     let notifier = SystemdNotifier()
     let logger: Logger
+    let logging: AgentLogging?
     let demo: Bool
     var monitors: [Int: TrackedMonitor] = [:] { didSet { pollOrder = monitors.keys.sorted().compactMap { monitors[$0] } } }
     /// `monitors` in id order, rebuilt only when the set changes: a tick allocates nothing for it.
@@ -34,11 +35,13 @@ final class AgentLoop: @unchecked Sendable {
     private let stopRequested = Atomic<Bool>(false)
 
     init(
-        configuration: AgentConfiguration, context: ZoneMinderContext, zmq: ZMQContext, logger: Logger, demo: Bool
+        configuration: AgentConfiguration, context: ZoneMinderContext, zmq: ZMQContext, logger: Logger,
+        logging: AgentLogging?, demo: Bool
     ) throws(AgentStartError) {
         self.configuration = configuration
         self.context = context
         self.logger = logger
+        self.logging = logging
         self.demo = demo
         let bus = configuration.bus
         let epoch = UUID().uuidString.lowercased()

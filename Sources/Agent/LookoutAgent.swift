@@ -36,7 +36,11 @@ public enum LookoutAgent {
         return configuration
     }
 
-    public static func run(_ configuration: AgentConfiguration, demo: Bool, logger: Logger) async throws {
+    /// Runs until SIGTERM/SIGINT. `logging` (when given) is the process's log system: the agent also hosts its
+    /// `zmlog` socket; the caller closes it after this returns.
+    public static func run(
+        _ configuration: AgentConfiguration, demo: Bool, logger: Logger, logging: AgentLogging? = nil
+    ) async throws {
         var configuration = configuration
         useUserRuntimeDirectoryIfNeeded(&configuration, logger: logger)
         var simulator: DemoSimulator?
@@ -64,7 +68,9 @@ public enum LookoutAgent {
 
         let loop: AgentLoop
         do {
-            loop = try AgentLoop(configuration: configuration, context: context, zmq: ZMQContext(), logger: logger, demo: demo)
+            loop = try AgentLoop(
+                configuration: configuration, context: context, zmq: ZMQContext(), logger: logger, logging: logging, demo: demo)
+            if let logging, !configuration.log.socket.isEmpty { listenForZmlog(logging, configuration, logger: logger) }
         } catch {
             simulator?.stop()
             throw error
@@ -87,7 +93,26 @@ public enum LookoutAgent {
         configuration.bus.control = "ipc://\(base)/control"
         configuration.bus.runtimeDirectoryMode = 0o700
         configuration.bus.group = ""
+        if configuration.log.socket == AgentConfiguration.Log.defaultSocket { configuration.log.socket = "\(base)/log.sock" }
         logger.warning("/run/lookout is not writable by this user; publishing on \(configuration.bus.publish) and answering on \(configuration.bus.control)")
+    }
+
+    /// The socket's directory is made like the bus's (mode, group); a socket that cannot be opened is reported, not
+    /// fatal: `zmlog` then writes the database itself.
+    private static func listenForZmlog(_ logging: AgentLogging, _ configuration: AgentConfiguration, logger: Logger) {
+        let path = configuration.log.socket
+        let bus = configuration.bus
+        do {
+            try RuntimeDirectory.prepare(for: "ipc://\(path)", mode: bus.runtimeDirectoryMode, group: bus.group)
+        } catch {
+            logger.warning("zmlog hand-off off: \(error)")
+            return
+        }
+        if let problem = logging.listen(path: path) {
+            logger.warning("\(problem)")
+        } else {
+            logger.info("zmlog hands Logs rows to the agent on \(path)")
+        }
     }
 
     private static func makePrivateDirectory() throws(AgentStartError) -> String {

@@ -45,6 +45,9 @@ struct AgentConfigurationTests {
             runtime_dir_mode = "0755"
             [control]
             allow_commands = true
+            [log]
+            id = "lookout_2"
+            socket = ""
             """, file: "t.toml")
         #expect(configuration.agent.pollHz == 50)
         #expect(configuration.agent.heartbeatSeconds == 2)
@@ -55,6 +58,8 @@ struct AgentConfigurationTests {
         #expect(configuration.bus.sendHighWaterMark == 50)
         #expect(configuration.bus.runtimeDirectoryMode == 0o755)
         #expect(configuration.control.allowCommands)
+        #expect(configuration.log.id == "lookout_2")
+        #expect(configuration.log.socket == "")
     }
 
     @Test("errors name the file and the key", arguments: [
@@ -70,6 +75,10 @@ struct AgentConfigurationTests {
         ("[bus]\nsocket_mode = \"rw\"\n", "bus.socket_mode"),
         ("[bus]\nsend_hwm = 0\n", "bus.send_hwm"),
         ("[control]\nallow_commands = \"yes\"\n", "control.allow_commands"),
+        ("[log]\nid = \"../etc/passwd\"\n", "log.id"),
+        ("[log]\nid = \"\"\n", "log.id"),
+        ("[log]\nsocket = \"log.sock\"\n", "log.socket"),
+        ("[log]\nlevel = \"DB9\"\n", "log.level"),
     ])
     func errors(text: String, key: String) {
         do {

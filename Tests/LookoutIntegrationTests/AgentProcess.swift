@@ -17,7 +17,9 @@ final class AgentProcess {
         pub = "ipc://\(directory.path)/state.pub"
         control = "ipc://\(directory.path)/control"
         let config = "\(directory.path)/lookout.toml"
-        try toml.write(toFile: config, atomically: true, encoding: .utf8)
+        // Each agent gets its own zmlog socket: agents of parallel tests must not take over each other's.
+        let logSection = toml.contains("[log]") ? "" : "\n[log]\nsocket = \"\(directory.path)/log.sock\"\n"
+        try (toml + logSection).write(toFile: config, atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: Peer.lookout)
         process.arguments = ["run", "--config", config, "--pub", pub, "--control", control] + arguments
         var env = ProcessInfo.processInfo.environment

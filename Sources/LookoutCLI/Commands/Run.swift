@@ -24,12 +24,6 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Control (ROUTER) endpoint (bus.control).") var control: String?
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
-        }
-        let logger = Logger(label: "lookout")
         var overrides = LookoutAgent.Overrides()
         overrides.configPath = config
         overrides.demo = demo
@@ -45,9 +39,13 @@ struct Run: AsyncParsableCommand {
             FileHandle.standardError.write(Data("lookout: configuration error: \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG
         }
+        let logging = AgentLogging.start(configuration)
+        defer { logging.close() }
+        let logger = Logger(label: "lookout")
         do {
-            try await LookoutAgent.run(configuration, demo: demo, logger: logger)
+            try await LookoutAgent.run(configuration, demo: demo, logger: logger, logging: logging)
         } catch {
+            logger.error("cannot run: \(error)")
             FileHandle.standardError.write(Data("lookout: \(error)\n".utf8))
             throw ExitCode(1)
         }
