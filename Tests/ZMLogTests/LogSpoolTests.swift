@@ -68,6 +68,36 @@ struct LogSpoolTests {
         #expect(second.path == dir.file("x.2.spool"))
     }
 
+    @Test("rows left in <id>.<pid>.spool by an exited process are taken over; a living holder's are not")
+    func orphanedSecondSpoolIsAdopted() throws {
+        let dir = TemporaryDirectory()
+        let candidates = [dir.file("x.spool"), dir.file("x.77.spool")]
+        let first = LogSpool(candidates: candidates, limitBytes: 1 << 20)
+        let second = LogSpool(candidates: candidates, limitBytes: 1 << 20)
+        let living = LogSpool(candidates: [dir.file("x.88.spool")], limitBytes: 1 << 20)
+        for n in 0..<3 { first.append(row(n)) }
+        for n in 3..<8 { second.append(row(n)) }
+        living.append(row(99))
+        first.close()
+        second.close()  // its 5 rows stay on disk, like a zmlog that gave up on the database
+
+        let next = LogSpool(candidates: candidates, limitBytes: 1 << 20)
+        let adopted = next.adoptOrphans()
+        #expect(adopted.map(\.path) == [dir.file("x.77.spool")])
+        #expect(adopted.map(\.rows) == [5])
+        #expect(!FileManager.default.fileExists(atPath: dir.file("x.77.spool")))
+        #expect(next.peek(maxRows: 100, maxBytes: 1 << 20).rows == (0..<8).map { row($0) })
+        #expect(living.statistics.pendingRows == 1)
+        #expect(next.adoptOrphans().isEmpty)
+    }
+
+    @Test func spoolNamesGiveDirectoryAndId() {
+        #expect(LogSpool.spoolName("/var/log/zm/spool/zmc_m1.spool")! == ("/var/log/zm/spool", "zmc_m1"))
+        #expect(LogSpool.spoolName("/s/zmc_m1.4711.spool")! == ("/s", "zmc_m1"))
+        #expect(LogSpool.spoolName("/s/v1.2.spool")! == ("/s", "v1"))
+        #expect(LogSpool.spoolName("/s/x.log") == nil)
+    }
+
     @Test(arguments: [true, false]) func atTheBoundNewRowsAreDroppedCountedAndNoted(onDisk: Bool) throws {
         let dir = TemporaryDirectory()
         let spool = LogSpool(candidates: onDisk ? [dir.file("c.spool")] : [], limitBytes: 8192)

@@ -79,6 +79,11 @@ public final class DatabaseWriter: LogRowSink {
                         + "in memory (limit \(options.spoolLimitBytes) bytes) and are lost if the process exits before the database takes them")
             }
         }
+        for orphan in spool.adoptOrphans() {
+            control.withLock {
+                $0.pendingReports.append("took over \(orphan.rows) log row(s) left unsent in \(orphan.path) by an exited process")
+            }
+        }
         OwnedThread.start { [self] in run() }
     }
 
