@@ -14,11 +14,16 @@ public final class MappedSegment: @unchecked Sendable {
     public let writable: Bool
     public let device: UInt64
     public let inode: UInt64
-    /// Bytes mapped: the file size when it was opened.
+    /// The file size when it was opened.
     public let length: Int
+    /// Bytes mapped: `length`, or less when the caller asked for a prefix.
+    public let mappedLength: Int
     private let base: UnsafeMutableRawPointer
 
-    public init(path: String, writable: Bool = false) throws(SegmentError) {
+    /// - Parameter prefix: map only the first `prefix` bytes (a poller that reads only the header). Every page
+    ///   touched in a mapping brings up to 64 KiB of its neighbours into the resident set (the kernel's fault-around),
+    ///   so a whole-file mapping of a segment costs far more memory than the header it is read for.
+    public init(path: String, writable: Bool = false, prefix: Int? = nil) throws(SegmentError) {
         let fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC)
         guard fd >= 0 else { throw SegmentError.fromOpen(path: path, errno: errno, writable: writable) }
         defer { close(fd) }
@@ -30,7 +35,8 @@ public final class MappedSegment: @unchecked Sendable {
             throw SegmentError(.notInitialised, path: path, "\(path) is empty (\(info.st_size) bytes): zmc has not set it up yet")
         }
         let protection = writable ? (PROT_READ | PROT_WRITE) : PROT_READ
-        let mapped = mmap(nil, Int(info.st_size), protection, MAP_SHARED, fd, 0)
+        let mappedLength = min(Int(info.st_size), prefix ?? Int.max)
+        let mapped = mmap(nil, mappedLength, protection, MAP_SHARED, fd, 0)
         guard let mapped, mapped != MAP_FAILED else {
             throw SegmentError(.system, path: path, "mmap \(path): \(String(cString: strerror(errno)))", errno: errno)
         }
@@ -39,17 +45,16 @@ public final class MappedSegment: @unchecked Sendable {
         self.device = UInt64(info.st_dev)
         self.inode = UInt64(info.st_ino)
         self.length = Int(info.st_size)
+        self.mappedLength = mappedLength
         self.base = mapped
     }
 
-    deinit { munmap(base, length) }
+    deinit { munmap(base, mappedLength) }
 
     /// Copies `count` bytes at `offset` into a private buffer and decodes them there.
     /// Throws `.shrunk` if the file shrank under the mapping, `.truncated` if the range lies past `length`.
     func withCopy<Result>(offset: Int, count: Int, _ body: (ByteView) throws(SegmentError) -> Result) throws(SegmentError) -> Result {
-        guard offset >= 0, count >= 0, offset + count <= length else {
-            throw SegmentError(.truncated, path: path, "\(path) is \(length) bytes; bytes \(offset)..<\(offset + count) lie past its end")
-        }
+        try checkMapped(offset: offset, count: count)
         return try withUnsafeTemporaryAllocation(byteCount: max(count, 1), alignment: 16) { buffer throws(SegmentError) in
             guard lookout_guarded_copy(buffer.baseAddress!, base + offset, count) == 0 else {
                 throw SegmentError(.shrunk, path: path, "\(path) shrank under the reader (zmc restarted and truncated it)")
@@ -63,9 +68,8 @@ public final class MappedSegment: @unchecked Sendable {
         offset first: Int, count firstCount: Int, then second: Int, count secondCount: Int,
         _ body: (ByteView) -> Result
     ) throws(SegmentError) -> Result {
-        guard first >= 0, second >= 0, first + firstCount <= length, second + secondCount <= length else {
-            throw SegmentError(.truncated, path: path, "\(path) is \(length) bytes; a read lies past its end")
-        }
+        try checkMapped(offset: first, count: firstCount)
+        try checkMapped(offset: second, count: secondCount)
         let total = firstCount + secondCount
         return try withUnsafeTemporaryAllocation(byteCount: total, alignment: 16) { buffer throws(SegmentError) in
             guard lookout_guarded_copy2(buffer.baseAddress!, base + first, firstCount, base + second, secondCount) == 0 else {
@@ -77,9 +81,7 @@ public final class MappedSegment: @unchecked Sendable {
 
     /// Copies bytes out into a new array (used for images).
     func copyBytes(offset: Int, count: Int) throws(SegmentError) -> [UInt8] {
-        guard offset >= 0, count >= 0, offset + count <= length else {
-            throw SegmentError(.truncated, path: path, "\(path) is \(length) bytes; bytes \(offset)..<\(offset + count) lie past its end")
-        }
+        try checkMapped(offset: offset, count: count)
         var failed = false
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialised in
             failed = count > 0 && lookout_guarded_copy(buffer.baseAddress!, base + offset, count) != 0
@@ -112,11 +114,23 @@ public final class MappedSegment: @unchecked Sendable {
         return previous
     }
 
+    private func checkMapped(offset: Int, count: Int) throws(SegmentError) {
+        guard offset >= 0, count >= 0, offset + count <= length else {
+            throw SegmentError(.truncated, path: path, "\(path) is \(length) bytes; bytes \(offset)..<\(offset + count) lie past its end")
+        }
+        guard offset + count <= mappedLength else {
+            throw SegmentError(
+                .unsupported, path: path,
+                "only the first \(mappedLength) bytes of \(path) are mapped (opened for its header); bytes \(offset)..<\(offset + count) need it opened whole")
+        }
+    }
+
     private func checkWritable(offset: Int, count: Int) throws(SegmentError) {
         guard writable else { throw SegmentError(.readOnly, path: path, "\(path) is mapped read-only") }
-        guard offset >= 0, offset + count <= length, offset % 4 == 0 || count != 4 else {
+        guard offset % 4 == 0 || count != 4 else {
             throw SegmentError(.truncated, path: path, "write at \(offset)..<\(offset + count) lies outside \(path)")
         }
+        try checkMapped(offset: offset, count: count)
     }
 
     /// Whether the path still names the file this mapping was made from, with the same size.

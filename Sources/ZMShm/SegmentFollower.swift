@@ -6,11 +6,16 @@
 /// Not thread-safe: one poll loop owns a follower.
 public final class SegmentFollower {
     public let path: String
+    public let extent: ZMSegment.Extent
     public private(set) var segment: ZMSegment?
     /// How many times the path was (re-)opened after the first successful open.
     public private(set) var reopenCount = 0
 
-    public init(path: String) { self.path = path }
+    /// - Parameter extent: polling reads only the header, so by default only the header is mapped.
+    public init(path: String, extent: ZMSegment.Extent = .header) {
+        self.path = path
+        self.extent = extent
+    }
 
     public struct Reading: Sendable {
         public let status: MonitorStatus?
@@ -59,7 +64,7 @@ public final class SegmentFollower {
 
     private func openIfNeeded() throws(SegmentError) -> ZMSegment {
         if let segment { return segment }
-        let opened = try ZMSegment(path: path)
+        let opened = try ZMSegment(path: path, extent: extent)
         if openedOnce { reopenCount += 1 }
         openedOnce = true
         segment = opened

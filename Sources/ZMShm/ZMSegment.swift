@@ -6,10 +6,20 @@ public final class ZMSegment: Sendable {
     public let layout: SharedDataLayout
     public var path: String { mapping.path }
 
+    /// How much of the file to map. `.header` (SharedData and TriggerData) serves `status()`, `causes()` and the
+    /// writes; geometry, snapshots and images need `.whole`.
+    public enum Extent: Sendable {
+        case whole
+        case header
+    }
+
+    /// The longest SharedData plus TriggerData of any layout: what `.header` maps.
+    static let headerLength = SharedDataLayout.allCases.map(\.size).max()! + TriggerDataOffsets.size
+
     /// Opens and checks a segment: known `size`, `TriggerData.size == 560`, file long enough for both.
     /// A segment with `valid == 0` opens fine (its status says so); writes to it are refused.
-    public init(path: String, writable: Bool = false) throws(SegmentError) {
-        let mapping = try MappedSegment(path: path, writable: writable)
+    public init(path: String, writable: Bool = false, extent: Extent = .whole) throws(SegmentError) {
+        let mapping = try MappedSegment(path: path, writable: writable, prefix: extent == .header ? Self.headerLength : nil)
         let size = try mapping.withCopy(offset: 0, count: 4) { $0.u32(0) }
         guard size != 0 else {
             throw SegmentError(.notInitialised, path: path, "\(path) is not initialised (size 0): zmc is starting or has stopped")

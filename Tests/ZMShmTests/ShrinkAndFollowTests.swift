@@ -104,6 +104,22 @@ struct ShrinkAndFollowTests {
         #expect(reading.status?.valid == true)
         #expect(follower.segment?.mapping.length == smaller.count)
     }
+
+    @Test("a header-only mapping serves status, causes and writes, and refuses what lies beyond it")
+    func headerOnlyMapping() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanup() }
+        let path = try LayoutSample.fixture(.zm136, imageSize: 65536).write(to: dir.file("zm.mmap.4"))
+        let segment = try ZMSegment(path: path, writable: true, extent: .header)
+        #expect(segment.mapping.mappedLength == ZMSegment.headerLength)
+        #expect(segment.mapping.length > 65536, "length is still the file's")
+        #expect(try segment.status().size == SharedDataLayout.zm136.rawValue)
+        try segment.writeTrigger(.on(score: 5, cause: "door", text: ""))
+        #expect(try segment.causes().trigger.triggerCause.text == "door")
+        let error = #expect(throws: SegmentError.self) { try segment.snapshot() }
+        #expect(error?.code == .unsupported)
+        #expect(SegmentFollower(path: path).poll().status?.valid == true)
+    }
 }
 
 @Suite("Writing triggers and actions")
