@@ -61,7 +61,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "lookout",
-            dependencies: ["LookoutCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LookoutCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            // Packed relative relocations (DT_RELR, glibc ≥ 2.36): the loader reads ~40 KiB of them instead of
+            // ~2 MiB of RELA entries, which stayed resident (docs/performance.md). gold cannot pack them; lld can.
+            linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"])]
         ),
         .executableTarget(
             name: "zmlog",
