@@ -18,7 +18,9 @@ let package = Package(
     ],
     targets: [
         // C edges
-        .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
+        // mysql.h only (libmariadb-dev); CMariaDBLoader loads libmariadb.so.3 when a connection is first made.
+        .systemLibrary(name: "CMariaDB"),
+        .target(name: "CMariaDBLoader", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CSegmentGuard"),
         .target(name: "CZMLog"),
         // libzmq.pc drags in krb5's -isystem flag, which SwiftPM rejects; zmq.h and libzmq.so are on default paths.
@@ -26,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
 
         // Domain modules, in data-flow order
-        .target(name: "MariaDB", dependencies: ["CMariaDB"]),
+        .target(name: "MariaDB", dependencies: ["CMariaDB", "CMariaDBLoader"]),
         .target(name: "ZMConfig", dependencies: ["MariaDB"]),
         .target(
             name: "ZMLog",

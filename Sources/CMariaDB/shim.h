@@ -1,5 +1,6 @@
 #ifndef CMARIADB_SHIM_H
 #define CMARIADB_SHIM_H
-/* mysql.h lives in /usr/include/mariadb; the include path comes from `pkg-config --cflags libmariadb`. */
-#include <mysql.h>
+/* Declarations only: libmariadb is not linked but loaded on first use (see CMariaDBLoader). mysql.h includes its
+   siblings with quotes, so no -I/usr/include/mariadb is needed. */
+#include <mariadb/mysql.h>
 #endif

@@ -1,7 +1,8 @@
 internal import CMariaDB
+internal import CMariaDBLoader
 
 // `mysql_library_init` is a macro Swift cannot see; the function behind it must run once per process before any
-// other call. A global initialiser runs exactly once and is thread-safe (swift_once).
+// other call. A global initialiser runs exactly once and is thread-safe (swift_once). It also loads libmariadb.
 private let libraryInitResult: Int32 = mysql_server_init(0, nil, nil)
 
 /// One connection to a MariaDB/MySQL server (a `MYSQL*` handle of MariaDB Connector/C).
@@ -18,7 +19,7 @@ public final class MariaDBConnection: @unchecked Sendable {
         guard libraryInitResult == 0 else {
             throw MariaDBError(
                 function: "mysql_server_init", code: UInt32(bitPattern: libraryInitResult), sqlState: "HY000",
-                message: "MariaDB client library initialisation failed")
+                message: lookout_mariadb_load_error().map { String(cString: $0) } ?? "MariaDB client library initialisation failed")
         }
         guard let handle = mysql_init(nil) else {
             throw MariaDBError(function: "mysql_init", code: 2008, sqlState: "HY000", message: "MySQL client ran out of memory")
