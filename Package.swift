@@ -14,7 +14,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C edges
@@ -37,16 +36,17 @@ let package = Package(
         .target(name: "ZMShm", dependencies: ["CSegmentGuard"]),
         .target(name: "MonitorState", dependencies: ["ZMShm"]),
         .target(name: "ZMSite", dependencies: ["ZMShm", "ZMConfig", "MariaDB"]),
-        .target(name: "DemoSimulator", dependencies: ["ZMShm"]),
+        .target(name: "PosixThread"),
+        .target(name: "DemoSimulator", dependencies: ["ZMShm", "PosixThread"]),
         .target(name: "LookoutJSON"),
+        .target(name: "LookoutTOML"),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         .target(name: "LookoutBus", dependencies: ["ZeroMQ", "LookoutJSON"]),
         .target(
             name: "Agent",
             dependencies: [
                 "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutBus", "LookoutJSON", "ZeroMQ", "DemoSimulator",
-                "CSystemd", "ZMLog",
-                .product(name: "TOMLKit", package: "TOMLKit"),
+                "CSystemd", "ZMLog", "PosixThread", "LookoutTOML",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -56,7 +56,7 @@ let package = Package(
             name: "LookoutCLI",
             dependencies: [
                 "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutJSON", "LookoutBus", "ZeroMQ", "Agent",
-                "DemoSimulator",
+                "DemoSimulator", "PosixThread",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -84,6 +84,7 @@ let package = Package(
         .testTarget(name: "ZMConfigTests", dependencies: ["ZMConfig", "MariaDB"]),
         .testTarget(name: "MonitorStateTests", dependencies: ["MonitorState", "ZMShm"]),
         .testTarget(name: "LookoutBusTests", dependencies: ["LookoutBus", "ZeroMQ", "LookoutJSON"]),
+        .testTarget(name: "LookoutTOMLTests", dependencies: ["LookoutTOML"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "ZMShm", "DemoSimulator", "MonitorState", "LookoutBus"]),
         .testTarget(
             name: "LookoutIntegrationTests",

@@ -1,5 +1,6 @@
-import Foundation
-import TOMLKit
+import FoundationEssentials
+import Glibc
+import LookoutTOML
 
 /// The TOML file (`/etc/lookout/lookout.toml`; `etc/lookout.toml` documents every key):
 ///
@@ -38,25 +39,18 @@ extension AgentConfiguration {
             if required { throw AgentConfigurationError(file: path, key: nil, "no such file") }
             return AgentConfiguration()
         }
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw AgentConfigurationError(file: path, key: nil, "cannot read: \(error.localizedDescription)")
+        switch TextFile.read(path) {
+        case let .success(text): return try parse(text, file: path)
+        case let .failure(error): throw AgentConfigurationError(file: path, key: nil, "cannot read: \(error)")
         }
-        return try parse(text, file: path)
     }
 
     public static func parse(_ text: String, file: String) throws(AgentConfigurationError) -> AgentConfiguration {
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw AgentConfigurationError(
-                file: file, key: nil,
-                "line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
         } catch {
-            throw AgentConfigurationError(file: file, key: nil, "\(error)")
+            throw AgentConfigurationError(file: file, key: nil, "line \(error.line), column \(error.column): \(error.description)")
         }
         let reader = TOMLReader(file: file)
         var configuration = AgentConfiguration()

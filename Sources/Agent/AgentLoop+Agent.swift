@@ -2,7 +2,8 @@ import ZMConfig
 import MonitorState
 import Logging
 import ZMSite
-import Foundation
+import FoundationEssentials
+import Glibc
 import LookoutBus
 import LookoutJSON
 import ZMShm

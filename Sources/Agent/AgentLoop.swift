@@ -1,6 +1,7 @@
 import ZMConfig
 import MonitorState
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import LookoutBus
 import Synchronization

@@ -1,4 +1,4 @@
-import Foundation
+import PosixThread
 import ServiceLifecycle
 
 /// Runs the loop on a thread of its own (its libzmq sockets and blocking `zmq_poll` stay off the cooperative pool)
@@ -11,12 +11,10 @@ struct AgentService: Service {
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let thread = Thread {
+                    PosixThread.start(name: "lookout-poll") {
                         loop.run()
                         continuation.resume()
                     }
-                    thread.name = "lookout-poll"
-                    thread.start()
                 }
             } onCancel: {
                 loop.requestStop()

@@ -2,7 +2,8 @@ import DemoSimulator
 import ZMConfig
 import UnixSignals
 import ZMShm
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import ServiceLifecycle
 import ZMSite

@@ -1,4 +1,7 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
+import PosixThread
 import Synchronization
 import ZMConfig
 
@@ -29,7 +32,7 @@ final class MonitorCatalog: Sendable {
     var error: String? { lastError.withLock { $0 } }
 
     func start() {
-        let thread = Thread { [self] in
+        PosixThread.start(name: "lookout-zmdb") { [self] in
             var database: ZMDatabase?
             while !stopping.load(ordering: .acquiring) {
                 do {
@@ -47,8 +50,6 @@ final class MonitorCatalog: Sendable {
                 _ = wake.wait(timeout: .now() + interval)
             }
         }
-        thread.name = "lookout-zmdb"
-        thread.start()
     }
 
     func stop() {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// The directory that holds the ipc sockets (`/run/lookout`): created with the configured mode and group,
@@ -13,7 +13,7 @@ enum RuntimeDirectory {
 
     static func prepare(for endpoint: String, mode: UInt32, group: String) throws(AgentStartError) {
         guard let path = socketPath(endpoint) else { return }
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = parent(of: path)
         var info = stat()
         if stat(directory, &info) != 0 {
             guard mkdir(directory, mode_t(mode)) == 0 || errno == EEXIST else {
@@ -38,9 +38,9 @@ enum RuntimeDirectory {
     /// Whether the default `/run/lookout` can be used by this process (root, or an existing writable directory).
     static func usable(_ endpoint: String) -> Bool {
         guard let path = socketPath(endpoint) else { return true }
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = parent(of: path)
         if access(directory, W_OK) == 0 { return true }
-        return access((directory as NSString).deletingLastPathComponent, W_OK) == 0 && access(directory, F_OK) != 0
+        return access(parent(of: directory), W_OK) == 0 && access(directory, F_OK) != 0
     }
 
     private static func applyGroup(_ group: String, to path: String) throws(AgentStartError) {
@@ -50,6 +50,15 @@ enum RuntimeDirectory {
             throw AgentStartError("cannot give \(path) to group \(group): \(String(cString: strerror(errno)))")
         }
     }
+
+    /// `/a/b/c` → `/a/b`, `/a` → `/`, `a` → `` (as NSString's deletingLastPathComponent, for absolute paths).
+    static func parent(of path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "" }
+        return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
+    }
+
 }
 
 /// Why the agent could not start; printed as is, then the process exits non-zero.

@@ -1,4 +1,7 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
+import PosixThread
 import Synchronization
 import ZMShm
 
@@ -58,12 +61,10 @@ public final class DemoSimulator: Sendable {
             monitors.append(monitor)
         }
         let owned = OwnedMonitors(monitors: monitors, eventIDs: eventIDs)
-        let thread = Thread { [self] in
+        PosixThread.start(name: "lookout-demo") { [self] in
             self.animate(owned)
             self.done.signal()
         }
-        thread.name = "lookout-demo"
-        thread.start()
     }
 
     /// Stops animating and removes the segments (a clean zmc stop), then returns.
@@ -80,7 +81,7 @@ public final class DemoSimulator: Sendable {
             for monitor in owned.monitors { monitor.tick(now: now, eventIDs: owned.eventIDs) }
             next += interval
             let wait = next - Date().timeIntervalSince1970
-            if wait > 0 { Thread.sleep(forTimeInterval: wait) } else { next = Date().timeIntervalSince1970 }
+            if wait > 0 { PosixThread.sleep(wait) } else { next = Date().timeIntervalSince1970 }
         }
         for monitor in owned.monitors { monitor.remove() }
     }

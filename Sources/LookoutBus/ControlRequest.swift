@@ -1,4 +1,4 @@
-import Foundation
+import LookoutJSON
 
 /// A request on the control socket. Frames: a verb, then its arguments (see docs/protocol.md).
 public enum ControlRequest: Sendable, Equatable {
@@ -69,25 +69,27 @@ public enum ControlRequest: Sendable, Equatable {
         }
         var options = TriggerOptions()
         if arguments.count == 3 {
-            guard let data = arguments[2].data(using: .utf8),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            guard let members = (try? JSONValue.parse(arguments[2]))?.objectMembers else {
                 return .failure(ControlError(.badRequest, "the options frame is not a JSON object"))
             }
-            for key in object.keys where !["score", "cause", "text", "showtext"].contains(key) {
-                return .failure(ControlError(.badRequest, "unknown trigger option '\(key)': use score, cause, text, showtext"))
-            }
-            if let score = object["score"] {
-                guard let number = score as? Int, number >= 0, number <= Int(UInt32.max) else {
-                    return .failure(ControlError(.badRequest, "score must be a non-negative integer"))
+            for (key, value) in members {
+                switch key {
+                case "score":
+                    guard let number = value.uint64Value, number <= UInt64(UInt32.max) else {
+                        return .failure(ControlError(.badRequest, "score must be a non-negative integer"))
+                    }
+                    options.score = UInt32(number)
+                case "cause", "text", "showtext":
+                    guard let text = value.stringValue else { return .failure(ControlError(.badRequest, "\(key) must be a string")) }
+                    switch key {
+                    case "cause": options.cause = text
+                    case "text": options.text = text
+                    default: options.showtext = text
+                    }
+                default:
+                    return .failure(ControlError(.badRequest, "unknown trigger option '\(key)': use score, cause, text, showtext"))
                 }
-                options.score = UInt32(number)
             }
-            for key in ["cause", "text", "showtext"] where object[key] != nil && !(object[key] is String) {
-                return .failure(ControlError(.badRequest, "\(key) must be a string"))
-            }
-            options.cause = object["cause"] as? String
-            options.text = object["text"] as? String
-            options.showtext = object["showtext"] as? String
         }
         return .success(.trigger(monitorID: id, command: command, options: options))
     }

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import MariaDB
 import ZMConfig
 import ZMShm
@@ -101,11 +101,13 @@ public struct ZoneMinderContext: Sendable {
 
     /// Ids of the `zm.mmap.<id>` files in `directory`.
     public static func segmentIDs(in directory: String, source: String) throws(ZMSiteError) -> [Int] {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        } catch {
-            throw ZMSiteError("cannot list \(directory) (\(source)): \(error.localizedDescription)")
+        guard let stream = opendir(directory) else {
+            throw ZMSiteError("cannot list \(directory) (\(source)): \(String(cString: strerror(errno)))")
+        }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            names.append(withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) })
         }
         return names.compactMap { name -> Int? in
             guard name.hasPrefix("zm.mmap.") else { return nil }

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import PosixThread
 import ZMShm
 import ZMSite
 
@@ -50,7 +52,7 @@ struct Action: ParsableCommand {
                 print("monitor \(monitor.value): \(request.rawValue) acknowledged by zmc")
                 return true
             }
-            Thread.sleep(forTimeInterval: 0.02)
+            PosixThread.sleep(0.02)
         }
         return false
     }

@@ -1,6 +1,7 @@
 import Agent
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 
 struct Run: AsyncParsableCommand {
@@ -36,7 +37,7 @@ struct Run: AsyncParsableCommand {
         do {
             configuration = try LookoutAgent.configuration(overrides)
         } catch {
-            FileHandle.standardError.write(Data("lookout: configuration error: \(error)\n".utf8))
+            writeStandardError("lookout: configuration error: \(error)\n")
             throw ExitCode(78)  // EX_CONFIG
         }
         let logging = AgentLogging.start(configuration)
@@ -46,7 +47,7 @@ struct Run: AsyncParsableCommand {
             try await LookoutAgent.run(configuration, demo: demo, logger: logger, logging: logging)
         } catch {
             logger.error("cannot run: \(error)")
-            FileHandle.standardError.write(Data("lookout: \(error)\n".utf8))
+            writeStandardError("lookout: \(error)\n")
             throw ExitCode(1)
         }
     }

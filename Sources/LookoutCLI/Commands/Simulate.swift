@@ -1,6 +1,7 @@
 import ArgumentParser
 import DemoSimulator
-import Foundation
+import FoundationEssentials
+import Glibc
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(

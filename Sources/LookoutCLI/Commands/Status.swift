@@ -1,6 +1,7 @@
 import LookoutJSON
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import ZMShm
 import ZMSite
 

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import LookoutBus
 import ZeroMQ
 
@@ -47,11 +48,11 @@ struct Sub: ParsableCommand {
             if let count, received >= count { break }
             guard let frames = try subscriber.receive(timeoutMilliseconds: 200) else { continue }
             guard frames.count == 3, let header = HeaderFields(frames[1]) else {
-                FileHandle.standardError.write(Data("lookout sub: ignoring a message with \(frames.count) frames that is not topic/header/body\n".utf8))
+                writeStandardError("lookout sub: ignoring a message with \(frames.count) frames that is not topic/header/body\n")
                 continue
             }
             if let known = epoch, known != header.epoch {
-                FileHandle.standardError.write(Data("lookout sub: the agent restarted (epoch \(header.epoch)); sequences start over\n".utf8))
+                writeStandardError("lookout sub: the agent restarted (epoch \(header.epoch)); sequences start over\n")
                 resumeAfter = 0
             }
             epoch = header.epoch

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import PosixThread
 import ZMShm
 import ZMSite
 
@@ -68,7 +70,7 @@ struct Trigger: ParsableCommand {
                 print("monitor \(monitor.value): alarm, event \(status.lastEventID)")
                 return
             }
-            Thread.sleep(forTimeInterval: 0.05)
+            PosixThread.sleep(0.05)
         }
         print("monitor \(monitor.value): no alarm within 10 s (is analysis running? Function must be Modect, Mocord or Nodect)")
     }

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import PosixThread
 import MonitorState
 import ZMConfig
 import ZMShm
@@ -54,7 +56,7 @@ struct Watch: ParsableCommand {
                 }
                 watched[id] = entry
             }
-            Thread.sleep(forTimeInterval: interval)
+            PosixThread.sleep(interval)
         }
     }
 }

@@ -1,4 +1,7 @@
-import Foundation
+import Dispatch
+import Glibc
+import LookoutJSON
+import Synchronization
 
 /// The header fields a subscriber needs for gap and restart detection.
 struct HeaderFields {
@@ -7,9 +10,8 @@ struct HeaderFields {
     let epoch: String
 
     init?(_ bytes: [UInt8]) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-              let seq = (object["seq"] as? NSNumber)?.uint64Value, let gseq = (object["gseq"] as? NSNumber)?.uint64Value,
-              let epoch = object["epoch"] as? String else { return nil }
+        guard let object = try? JSONValue.parse(bytes), let seq = object["seq"]?.uint64Value,
+              let gseq = object["gseq"]?.uint64Value, let epoch = object["epoch"]?.stringValue else { return nil }
         self.seq = seq
         self.gseq = gseq
         self.epoch = epoch
@@ -38,7 +40,7 @@ struct BusPrinter {
             if let last = lastSeq[topic], fields.seq > last + 1 {
                 gaps += 1
                 lost += fields.seq - last - 1
-                FileHandle.standardError.write(Data("lookout sub: gap on \(topic): seq \(last) then \(fields.seq) (\(fields.seq - last - 1) lost)\n".utf8))
+                writeStandardError("lookout sub: gap on \(topic): seq \(last) then \(fields.seq) (\(fields.seq - last - 1) lost)\n")
             }
             lastSeq[topic] = max(lastSeq[topic] ?? 0, fields.seq)
         }
@@ -49,18 +51,17 @@ struct BusPrinter {
         } else {
             line = "\(topic) \(header) \(body)" + (snapshot ? " (snapshot)" : "")
         }
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        writeStandardOutput((line + "\n"))
     }
 
     func summary() {
-        FileHandle.standardError.write(Data("lookout sub: \(messages) messages, \(gaps) gaps, \(lost) lost\n".utf8))
+        writeStandardError("lookout sub: \(messages) messages, \(gaps) gaps, \(lost) lost\n")
     }
 }
 
 /// Set by SIGINT or SIGTERM, so a subscriber stops cleanly and prints its summary.
 final class InterruptFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var set = false
+    private let flag = Mutex(false)
     private let sources: [any DispatchSourceSignal]
 
     init() {
@@ -76,6 +77,6 @@ final class InterruptFlag: @unchecked Sendable {
         }
     }
 
-    private func raise() { lock.withLock { set = true } }
-    var isSet: Bool { lock.withLock { set } }
+    private func raise() { flag.withLock { $0 = true } }
+    var isSet: Bool { flag.withLock { $0 } }
 }

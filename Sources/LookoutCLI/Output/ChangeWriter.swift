@@ -1,5 +1,6 @@
 import LookoutJSON
-import Foundation
+import FoundationEssentials
+import Glibc
 import MonitorState
 import ZMConfig
 import ZMShm
@@ -43,7 +44,7 @@ struct ChangeWriter {
             text = "event \(eventID) started" + (cause.isEmpty ? "" : ", cause \"\(cause)\"") + (trigger.isEmpty ? "" : ", trigger cause \"\(trigger)\"")
             fields = [("change", .string("event_start")), ("event_id", .from(eventID)), ("alarm_cause", .string(cause)), ("trigger_cause", .string(trigger))]
         case let .eventEnded(eventID, duration):
-            text = "event \(eventID) ended" + (duration.map { String(format: " after %.1f s", $0) } ?? "")
+            text = "event \(eventID) ended" + (duration.map { " after " + fixed($0, 1) + " s" } ?? "")
             fields = [("change", .string("event_end")), ("event_id", .from(eventID)), ("duration", .from(duration))]
         case let .trigger(from, to, score):
             text = "trigger \(from?.name ?? "?") -> \(to?.name ?? "?")" + (to == .on ? " (score \(score))" : "")
@@ -63,13 +64,9 @@ struct ChangeWriter {
         }
     }
 
-    private func timestamp(_ time: Double) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss.SSS"
-        return formatter.string(from: Date(timeIntervalSince1970: time))
-    }
+    private func timestamp(_ time: Double) -> String { localTimestamp(time) }
 
     private func emit(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        writeStandardOutput((line + "\n"))
     }
 }

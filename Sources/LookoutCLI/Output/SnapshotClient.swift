@@ -1,4 +1,4 @@
-import Foundation
+import LookoutJSON
 import ZeroMQ
 
 /// Asks the agent's control socket for a snapshot (the clone pattern's state request).
@@ -24,16 +24,15 @@ enum SnapshotClient {
         }
         let body = frames.drop { $0.isEmpty }
         guard body.count == 2, String(decoding: body.first!, as: UTF8.self) == "OK",
-              let object = try? JSONSerialization.jsonObject(with: Data(body.last!)) as? [String: Any],
-              let epoch = object["epoch"] as? String, let gseq = (object["gseq"] as? NSNumber)?.uint64Value,
-              let items = object["items"] as? [[String: Any]] else {
+              let object = try? JSONValue.parse(body.last!),
+              let epoch = object["epoch"]?.stringValue, let gseq = object["gseq"]?.uint64Value,
+              let items = object["items"]?.arrayValue else {
             throw CLIError("unexpected snapshot reply from \(endpoint): \(frames.map { String(decoding: $0, as: UTF8.self) })")
         }
         return Reply(epoch: epoch, globalSequence: gseq, items: items.compactMap { item in
-            guard let topic = item["topic"] as? String, let header = item["header"], let body = item["body"],
-                  let headerText = try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes]),
-                  let bodyText = try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes]) else { return nil }
-            return Item(topic: topic, header: String(decoding: headerText, as: UTF8.self), body: String(decoding: bodyText, as: UTF8.self))
+            // Re-rendered in the agent's member order, as the live messages are.
+            guard let topic = item["topic"]?.stringValue, let header = item["header"], let body = item["body"] else { return nil }
+            return Item(topic: topic, header: header.rendered(), body: body.rendered())
         })
     }
 }

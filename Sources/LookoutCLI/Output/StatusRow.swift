@@ -1,5 +1,6 @@
 import LookoutJSON
-import Foundation
+import FoundationEssentials
+import Glibc
 import ZMConfig
 import ZMShm
 import ZMSite
@@ -48,7 +49,7 @@ struct StatusRow {
                 String(row.monitorID), row.name ?? "-",
                 row.state?.rawValue ?? "INVALID(\(status.rawState))",
                 String(status.lastEventID),
-                status.captureFPS.map { String(format: "%.2f", $0) } ?? "-",
+                status.captureFPS.map { fixed($0, 2) } ?? "-",
                 heartbeat,
                 status.signal ? "ok" : "LOST",
                 status.valid ? "yes" : "NO",
@@ -58,8 +59,10 @@ struct StatusRow {
         }
         let widths = header.indices.map { column in cells.map { $0[column].count }.max() ?? 0 }
         for row in cells {
-            lines.append(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .trimmingCharacters(in: .whitespaces))
+            let padded = row.enumerated().map { $1 + String(repeating: " ", count: max(0, widths[$0] - $1.count)) }
+            var line = padded.joined(separator: "  ")
+            while line.hasSuffix(" ") { line.removeLast() }
+            lines.append(line)
         }
         for row in rows { if let error = row.error { lines.append("monitor \(row.monitorID): \(error.message)") } }
         for note in context.notes { lines.append("note: \(note)") }
@@ -102,7 +105,7 @@ struct StatusRow {
     }
 }
 
-func format(_ seconds: Double) -> String { String(format: seconds < 10 ? "%.1f" : "%.0f", seconds) }
+func format(_ seconds: Double) -> String { fixed(seconds, seconds < 10 ? 1 : 0) }
 
 extension String {
     var nonEmpty: String? { isEmpty ? nil : self }

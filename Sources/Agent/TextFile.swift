@@ -1,0 +1,18 @@
+import Glibc
+
+/// Whole-file reads with the system's reason on failure ("Is a directory", "Permission denied").
+enum TextFile {
+    static func read(_ path: String) -> Result<String, AgentStartError> {
+        guard let file = fopen(path, "re") else { return .failure(AgentStartError(String(cString: strerror(errno)))) }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            bytes.append(contentsOf: chunk[..<count])
+            if count < chunk.count { break }
+        }
+        if ferror(file) != 0 { return .failure(AgentStartError(String(cString: strerror(errno)))) }
+        return .success(String(decoding: bytes, as: UTF8.self))
+    }
+}

@@ -1,0 +1,339 @@
+/// TOML 1.0 for configuration files: tables, dotted keys, inline tables, arrays, basic and literal strings,
+/// integers (decimal, hex, octal, binary), floats (inf, nan), booleans. Multi-line strings, arrays of tables
+/// and dates are refused with a message naming the unsupported part, never misread.
+struct TOMLParser {
+    private let bytes: [UInt8]
+    private var index = 0
+
+    init(_ text: String) { bytes = Array(text.utf8) }
+
+    mutating func document() throws(TOMLParseError) -> TOMLTable {
+        var root = TOMLTable()
+        var current: [String] = []
+        var headers: Set<[String]> = []
+        while true {
+            skipBlankLines()
+            guard let byte = peek() else { return root }
+            if byte == UInt8(ascii: "[") {
+                index += 1
+                if peek() == UInt8(ascii: "[") { throw error("arrays of tables ([[...]]) are not supported") }
+                skipSpaces()
+                let path = try key()
+                skipSpaces()
+                try expect("]", "expected ']' after the table name")
+                guard headers.insert(path).inserted else { throw error("table [\(path.joined(separator: "."))] is defined twice") }
+                try Self.table(at: path, in: &root, error: error("'\(path.joined(separator: "."))' is already a value, not a table"))
+                current = path
+            } else {
+                let path = try key()
+                skipSpaces()
+                try expect("=", "expected '=' after the key")
+                skipSpaces()
+                let value = try value()
+                try Self.insert(value, at: current + path, in: &root, error: error("'\((current + path).joined(separator: "."))' is defined twice"))
+            }
+            try endOfLine()
+        }
+    }
+
+    // MARK: - tables
+
+    private static func table(at path: [String], in table: inout TOMLTable, error: TOMLParseError) throws(TOMLParseError) {
+        guard let first = path.first else { return }
+        var child: TOMLTable
+        switch table[first] {
+        case nil: child = TOMLTable()
+        case let .table(existing)?: child = existing
+        default: throw error
+        }
+        try Self.table(at: Array(path.dropFirst()), in: &child, error: error)
+        table[first] = .table(child)
+    }
+
+    private static func insert(_ value: TOMLValue, at path: [String], in table: inout TOMLTable, error: TOMLParseError) throws(TOMLParseError) {
+        let first = path[0]
+        if path.count == 1 {
+            guard table[first] == nil else { throw error }
+            table[first] = value
+            return
+        }
+        var child: TOMLTable
+        switch table[first] {
+        case nil: child = TOMLTable()
+        case let .table(existing)?: child = existing
+        default: throw error
+        }
+        try insert(value, at: Array(path.dropFirst()), in: &child, error: error)
+        table[first] = .table(child)
+    }
+
+    // MARK: - keys and values
+
+    /// A dotted key: `a`, `a.b`, `"quoted key".c`.
+    private mutating func key() throws(TOMLParseError) -> [String] {
+        var parts: [String] = []
+        while true {
+            skipSpaces()
+            switch peek() {
+            case UInt8(ascii: "\"")?: parts.append(try basicString())
+            case UInt8(ascii: "'")?: parts.append(try literalString())
+            default:
+                let start = index
+                while let byte = peek(), Self.isBareKey(byte) { index += 1 }
+                guard index > start else { throw error("expected a key") }
+                parts.append(String(decoding: bytes[start..<index], as: UTF8.self))
+            }
+            skipSpaces()
+            guard peek() == UInt8(ascii: ".") else { return parts }
+            index += 1
+        }
+    }
+
+    private mutating func value() throws(TOMLParseError) -> TOMLValue {
+        switch peek() {
+        case UInt8(ascii: "\"")?: return .string(try basicString())
+        case UInt8(ascii: "'")?: return .string(try literalString())
+        case UInt8(ascii: "[")?: return try array()
+        case UInt8(ascii: "{")?: return try inlineTable()
+        case UInt8(ascii: "t")?, UInt8(ascii: "f")?:
+            if consume("true") { return .boolean(true) }
+            if consume("false") { return .boolean(false) }
+            throw error("expected a value")
+        case nil: throw error("expected a value")
+        default: return try number()
+        }
+    }
+
+    private mutating func array() throws(TOMLParseError) -> TOMLValue {
+        index += 1
+        var items: [TOMLValue] = []
+        while true {
+            skipBlankLines()
+            if peek() == UInt8(ascii: "]") {
+                index += 1
+                return .array(items)
+            }
+            items.append(try value())
+            skipBlankLines()
+            if peek() == UInt8(ascii: ",") {
+                index += 1
+            } else {
+                skipBlankLines()
+                try expect("]", "expected ',' or ']' in the array")
+                return .array(items)
+            }
+        }
+    }
+
+    private mutating func inlineTable() throws(TOMLParseError) -> TOMLValue {
+        index += 1
+        var table = TOMLTable()
+        skipSpaces()
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            return .table(table)
+        }
+        while true {
+            let path = try key()
+            skipSpaces()
+            try expect("=", "expected '=' after the key")
+            skipSpaces()
+            let value = try value()
+            try Self.insert(value, at: path, in: &table, error: error("'\(path.joined(separator: "."))' is defined twice"))
+            skipSpaces()
+            if peek() == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            try expect("}", "expected ',' or '}' in the inline table")
+            return .table(table)
+        }
+    }
+
+    private mutating func number() throws(TOMLParseError) -> TOMLValue {
+        let start = index
+        while let byte = peek(), Self.isNumberCharacter(byte) { index += 1 }
+        let token = String(decoding: bytes[start..<index], as: UTF8.self)
+        guard !token.isEmpty else { throw error("expected a value") }
+        if token.contains(":") || (token.utf8.count >= 10 && Array(token.utf8)[4] == UInt8(ascii: "-")) {
+            throw TOMLParseError(at: start, in: bytes, "dates and times are not supported")
+        }
+        let invalid = TOMLParseError(at: start, in: bytes, "'\(token)' is not a number")
+        var body = Substring(token)
+        var negative = false
+        if let sign = body.first, sign == "+" || sign == "-" {
+            negative = sign == "-"
+            body = body.dropFirst()
+        }
+        switch body {
+        case "inf": return .float(negative ? -.infinity : .infinity)
+        case "nan": return .float(.nan)
+        default: break
+        }
+        for radix in [("0x", 16), ("0o", 8), ("0b", 2)] where body.hasPrefix(radix.0) {
+            guard token.first != "+", token.first != "-", let digits = Self.digits(body.dropFirst(2)),
+                  let value = Int(digits, radix: radix.1) else { throw invalid }
+            return .integer(value)
+        }
+        guard let digits = Self.digits(body) else { throw invalid }
+        let isFloat = digits.contains { $0 == "." || $0 == "e" || $0 == "E" }
+        let integerPart = digits.prefix { $0.isNumber }
+        guard !integerPart.isEmpty, integerPart == "0" || integerPart.first != "0" else { throw invalid }
+        if isFloat {
+            // TOML wants digits on both sides of the point.
+            if let point = digits.firstIndex(of: ".") {
+                let after = digits[digits.index(after: point)...]
+                guard after.first?.isNumber == true else { throw invalid }
+            }
+            guard let value = Double(digits) else { throw invalid }
+            return .float(negative ? -value : value)
+        }
+        guard let value = Int(digits) else { throw TOMLParseError(at: start, in: bytes, "'\(token)' does not fit in 64 bits") }
+        return .integer(negative ? -value : value)
+    }
+
+    /// The digits with TOML's underscores removed; `nil` when an underscore is not between two digits.
+    private static func digits(_ text: Substring) -> String? {
+        var result = ""
+        var previous: Character?
+        for (offset, character) in text.enumerated() {
+            if character == "_" {
+                let next = text.dropFirst(offset + 1).first
+                guard previous?.isHexDigit == true, next?.isHexDigit == true else { return nil }
+            } else {
+                result.append(character)
+            }
+            previous = character
+        }
+        return result
+    }
+
+    // MARK: - strings
+
+    private mutating func basicString() throws(TOMLParseError) -> String {
+        if consume("\"\"\"") { throw error("multi-line strings (\"\"\") are not supported") }
+        index += 1
+        var scalars = String.UnicodeScalarView()
+        while let byte = peek() {
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return String(scalars)
+            case UInt8(ascii: "\\"):
+                index += 1
+                scalars.append(try escape())
+            case 0x0A, 0x0D: throw error("unterminated string")
+            default:
+                let start = index
+                while let next = peek(), next != UInt8(ascii: "\""), next != UInt8(ascii: "\\"), next != 0x0A, next != 0x0D {
+                    index += 1
+                }
+                scalars.append(contentsOf: String(decoding: bytes[start..<index], as: UTF8.self).unicodeScalars)
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    private mutating func escape() throws(TOMLParseError) -> Unicode.Scalar {
+        guard let byte = peek() else { throw error("unterminated string") }
+        index += 1
+        switch byte {
+        case UInt8(ascii: "b"): return "\u{08}"
+        case UInt8(ascii: "t"): return "\t"
+        case UInt8(ascii: "n"): return "\n"
+        case UInt8(ascii: "f"): return "\u{0C}"
+        case UInt8(ascii: "r"): return "\r"
+        case UInt8(ascii: "\""): return "\""
+        case UInt8(ascii: "\\"): return "\\"
+        case UInt8(ascii: "u"), UInt8(ascii: "U"):
+            let count = byte == UInt8(ascii: "u") ? 4 : 8
+            guard bytes.count - index >= count,
+                  let code = UInt32(String(decoding: bytes[index..<index + count], as: UTF8.self), radix: 16),
+                  let scalar = Unicode.Scalar(code) else { throw error("bad unicode escape") }
+            index += count
+            return scalar
+        default:
+            index -= 1
+            throw error("unknown escape '\\\(Character(Unicode.Scalar(byte)))'")
+        }
+    }
+
+    private mutating func literalString() throws(TOMLParseError) -> String {
+        if consume("'''") { throw error("multi-line strings (''') are not supported") }
+        index += 1
+        let start = index
+        while let byte = peek(), byte != UInt8(ascii: "'") {
+            if byte == 0x0A || byte == 0x0D { throw error("unterminated string") }
+            index += 1
+        }
+        guard peek() != nil else { throw error("unterminated string") }
+        index += 1
+        return String(decoding: bytes[start..<index - 1], as: UTF8.self)
+    }
+
+    // MARK: - whitespace, comments, lines
+
+    private func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    private mutating func consume(_ text: String) -> Bool {
+        let expected = Array(text.utf8)
+        guard bytes.count - index >= expected.count, bytes[index..<index + expected.count].elementsEqual(expected) else {
+            return false
+        }
+        index += expected.count
+        return true
+    }
+
+    private mutating func expect(_ text: String, _ message: String) throws(TOMLParseError) {
+        guard consume(text) else { throw error(message) }
+    }
+
+    private mutating func skipSpaces() {
+        while let byte = peek(), byte == 0x20 || byte == 0x09 { index += 1 }
+    }
+
+    private mutating func skipComment() {
+        guard peek() == UInt8(ascii: "#") else { return }
+        while let byte = peek(), byte != 0x0A { index += 1 }
+    }
+
+    /// Spaces, comments and newlines.
+    private mutating func skipBlankLines() {
+        while true {
+            skipSpaces()
+            skipComment()
+            guard let byte = peek(), byte == 0x0A || byte == 0x0D else { return }
+            index += 1
+        }
+    }
+
+    private mutating func endOfLine() throws(TOMLParseError) {
+        skipSpaces()
+        skipComment()
+        if peek() == 0x0D { index += 1 }
+        guard let byte = peek() else { return }
+        guard byte == 0x0A else { throw error("expected the end of the line") }
+        index += 1
+    }
+
+    private func error(_ message: String) -> TOMLParseError { TOMLParseError(at: index, in: bytes, message) }
+
+    private static func isBareKey(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+    }
+
+    private static func isNumberCharacter(_ byte: UInt8) -> Bool {
+        isBareKey(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: ":")
+    }
+}
+
+extension TOMLParseError {
+    /// Line and column (from 1) of byte `offset`.
+    init(at offset: Int, in bytes: [UInt8], _ message: String) {
+        let before = bytes[..<min(offset, bytes.count)]
+        let line = before.count(where: { $0 == 0x0A }) + 1
+        let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        self.init(line: line, column: offset - lineStart + 1, message: message)
+    }
+}
