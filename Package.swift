@@ -24,7 +24,6 @@ let package = Package(
         .target(name: "CZMLog"),
         // libzmq.pc drags in krb5's -isystem flag, which SwiftPM rejects; zmq.h and libzmq.so are on default paths.
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
-        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
 
         // Domain modules, in data-flow order
         .target(name: "MariaDB", dependencies: ["CMariaDB", "CMariaDBLoader"]),
@@ -46,7 +45,7 @@ let package = Package(
             name: "Agent",
             dependencies: [
                 "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutBus", "LookoutJSON", "ZeroMQ", "DemoSimulator",
-                "CSystemd", "ZMLog", "PosixThread", "LookoutTOML",
+                "ZMLog", "PosixThread", "LookoutTOML",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
