@@ -23,6 +23,7 @@ public enum JSONValue: Sendable, Equatable {
 
     public func rendered(pretty: Bool = false) -> String {
         var out = ""
+        out.reserveCapacity(256)
         write(to: &out, pretty: pretty, indent: 0)
         return out
     }
@@ -37,24 +38,29 @@ public enum JSONValue: Sendable, Equatable {
         case let .string(value): Self.writeString(value, to: &out)
         case let .raw(text): out += text
         case let .array(items):
-            writeContainer(items.map { (nil, $0) }, open: "[", close: "]", to: &out, pretty: pretty, indent: indent)
+            writeContainer(items.count, open: "[", close: "]", to: &out, pretty: pretty, indent: indent) { index, out in
+                items[index].write(to: &out, pretty: pretty, indent: indent + 2)
+            }
         case let .object(members):
-            writeContainer(members.map { ($0.0, $0.1) }, open: "{", close: "}", to: &out, pretty: pretty, indent: indent)
+            writeContainer(members.count, open: "{", close: "}", to: &out, pretty: pretty, indent: indent) { index, out in
+                Self.writeString(members[index].0, to: &out)
+                out += pretty ? ": " : ":"
+                members[index].1.write(to: &out, pretty: pretty, indent: indent + 2)
+            }
         }
     }
 
-    private func writeContainer(_ items: [(String?, JSONValue)], open: String, close: String, to out: inout String, pretty: Bool, indent: Int) {
+    /// Rendered on every publish: no intermediate arrays, and indentation strings only when pretty.
+    private func writeContainer(
+        _ count: Int, open: String, close: String, to out: inout String, pretty: Bool, indent: Int,
+        item: (Int, inout String) -> Void
+    ) {
         out += open
-        guard !items.isEmpty else { out += close; return }
-        let inner = String(repeating: " ", count: indent + 2)
-        for (index, (key, value)) in items.enumerated() {
+        guard count > 0 else { out += close; return }
+        for index in 0..<count {
             if index > 0 { out += "," }
-            if pretty { out += "\n" + inner }
-            if let key {
-                Self.writeString(key, to: &out)
-                out += pretty ? ": " : ":"
-            }
-            value.write(to: &out, pretty: pretty, indent: indent + 2)
+            if pretty { out += "\n" + String(repeating: " ", count: indent + 2) }
+            item(index, &out)
         }
         if pretty { out += "\n" + String(repeating: " ", count: indent) }
         out += close
@@ -62,6 +68,12 @@ public enum JSONValue: Sendable, Equatable {
 
     private static func writeString(_ value: String, to out: inout String) {
         out += "\""
+        // Most strings (topics, names, states) need no escaping: append them whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += value
+            out += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -70,19 +70,31 @@ public final class ZMQSocket: @unchecked Sendable {
     @discardableResult
     public func send(_ frames: [[UInt8]]) throws(ZMQError) -> SendResult {
         for (index, frame) in frames.enumerated() {
-            let flags = ZMQ_DONTWAIT | (index < frames.count - 1 ? ZMQ_SNDMORE : 0)
-            let result = frame.withUnsafeBytes { zmq_send(handle, $0.baseAddress, $0.count, flags) }
-            if result < 0 {
-                let error = zmq_errno()
-                if error == EAGAIN || error == EHOSTUNREACH { return .wouldBlock }
-                throw ZMQError("zmq_send", errno: error)
-            }
+            let result = frame.withUnsafeBytes { sendFrame($0, more: index < frames.count - 1) }
+            if let result { return try result.get() }
         }
         return .sent
     }
 
+    /// Sends each string's UTF-8 in place (no copy into a byte array: this runs for every bus message).
     @discardableResult
-    public func send(_ frames: [String]) throws(ZMQError) -> SendResult { try send(frames.map { Array($0.utf8) }) }
+    public func send(_ frames: [String]) throws(ZMQError) -> SendResult {
+        for (index, frame) in frames.enumerated() {
+            var frame = frame
+            let result = frame.withUTF8 { sendFrame(UnsafeRawBufferPointer($0), more: index < frames.count - 1) }
+            if let result { return try result.get() }
+        }
+        return .sent
+    }
+
+    /// `nil` when the frame was queued; otherwise how the send ended (`.wouldBlock` or an error).
+    private func sendFrame(_ bytes: UnsafeRawBufferPointer, more: Bool) -> Result<SendResult, ZMQError>? {
+        let flags = ZMQ_DONTWAIT | (more ? ZMQ_SNDMORE : 0)
+        guard zmq_send(handle, bytes.baseAddress, bytes.count, flags) < 0 else { return nil }
+        let error = zmq_errno()
+        if error == EAGAIN || error == EHOSTUNREACH { return .success(.wouldBlock) }
+        return .failure(ZMQError("zmq_send", errno: error))
+    }
 
     /// Receives one multipart message; `nil` when none arrives within `timeoutMilliseconds` (0: don't wait, -1: forever).
     public func receive(timeoutMilliseconds: Int = -1) throws(ZMQError) -> [[UInt8]]? {
