@@ -18,6 +18,7 @@ extension AgentLoop {
             ("version", .string(Self.agentVersion)), ("epoch", .string(publisher.epoch)),
             ("started_at", .double(MessageBodies.milliseconds(startedAt))), ("pid", .from(getpid())),
             ("demo", .bool(demo)), ("map_dir", .string(context.mapDirectory)),
+            ("map_watch", .string(mapWatch?.isWatching == true ? "inotify" : "stat once a second")),
             ("zm_version", .from(context.version?.description)), ("zm_version_source", .from(context.versionSource)),
             ("poll_hz", .double(configuration.agent.pollHz)), ("commands_enabled", .bool(configuration.control.allowCommands)),
             ("pub", .string(configuration.bus.publish)), ("control", .string(configuration.bus.control)),

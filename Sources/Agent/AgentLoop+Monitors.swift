@@ -11,6 +11,7 @@ extension AgentLoop {
     /// Starts following monitors that appeared (a segment file or an active Monitors row) and drops monitors that
     /// ZoneMinder's database no longer lists as running whose segment is gone.
     func discover(now: Double) {
+        if mapWatch?.isWatching != true { mapWatch = MapDirectoryWatch(directory: context.mapDirectory) }
         let wanted = Set(configuration.zoneMinder.monitors)
         var ids = Set((try? ZoneMinderContext.segmentIDs(in: context.mapDirectory, source: context.mapDirectorySource)) ?? [])
         for row in context.monitorRows.values where row.enabled && row.function != "None" { ids.insert(row.id) }
@@ -40,10 +41,19 @@ extension AgentLoop {
     func pollAll(now: Double) {
         let clock = MonotonicClock()
         let started = clock.now
-        // Each monitor's path is stat'ed once a second, spread over the ticks (see SegmentFollower.poll).
-        let checkEvery = UInt64(max(1, configuration.agent.pollHz.rounded()))
-        for monitor in pollOrder {
-            poll(monitor, now: now, checkingPath: (polls + UInt64(monitor.id)) % checkEvery == 0)
+        if let watch = mapWatch, watch.isWatching {
+            // A path is stat'ed only after inotify saw its file change; a new segment is followed at once.
+            let changes = watch.take()
+            if changes.ids.contains(where: { monitors[$0] == nil }) { discover(now: now) }
+            for monitor in pollOrder {
+                poll(monitor, now: now, checkingPath: changes.everything || changes.ids.contains(monitor.id))
+            }
+        } else {
+            // Without inotify each path is stat'ed once a second, spread over the ticks (see SegmentFollower.poll).
+            let checkEvery = UInt64(max(1, configuration.agent.pollHz.rounded()))
+            for monitor in pollOrder {
+                poll(monitor, now: now, checkingPath: (polls + UInt64(monitor.id)) % checkEvery == 0)
+            }
         }
         polls += 1
         lastPollAt = now

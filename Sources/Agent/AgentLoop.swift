@@ -18,6 +18,8 @@ final class AgentLoop: @unchecked Sendable {
     let publisher: BusPublisher
     let control: ControlServer
     let catalog: MonitorCatalog?
+    /// nil: inotify unavailable, each path is stat'ed once a second instead.
+    var mapWatch: MapDirectoryWatch?
     let notifier = SystemdNotifier()
     let logger: Logger
     let logging: AgentLogging?
@@ -63,6 +65,7 @@ final class AgentLoop: @unchecked Sendable {
         } catch {
             throw AgentStartError("cannot open the bus: \(error)")
         }
+        mapWatch = MapDirectoryWatch(directory: context.mapDirectory)
         if configuration.zoneMinder.useDatabase, !demo, let conf = context.conf {
             catalog = MonitorCatalog(conf: conf, interval: configuration.agent.databaseRefreshSeconds)
         } else {
