@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-swift build -c release --product lookout
-python3 Benchmarks/agent/agent_bench.py .build/release/lookout
+# As a package ships it: Swift's standard library linked statically.
+swift build -c release --static-swift-stdlib --product lookout --scratch-path .build-static
+python3 Benchmarks/agent/agent_bench.py .build-static/release/lookout

@@ -66,12 +66,14 @@ extension AgentLoop {
         let numbering = numbering(for: layout).numbering
         let observation = MonitorObservation(
             monitorID: monitor.id, reading: reading, numbering: numbering, maxDelay: context.maxDelay, now: now)
-        let previous = monitor.tracker.lastAvailable
-        let everSeen = previous != nil
+        // Only what publishing needs of the previous observation: copying the whole value per poll shows in profiles.
+        let previous = (
+            state: monitor.tracker.lastAvailable?.state, trigger: monitor.tracker.lastAvailable?.triggerState,
+            everSeen: monitor.tracker.lastAvailable != nil)
         let changes = monitor.tracker.observe(observation, at: now, reopened: reading.reopened)
         monitor.observation = observation.available ? observation : mergeOutage(observation, into: monitor.observation)
         guard !changes.isEmpty else { return }
-        publish(changes, for: monitor, previous: previous, everSeen: everSeen, now: now)
+        publish(changes, for: monitor, previousState: previous.state, previousTrigger: previous.trigger, everSeen: previous.everSeen, now: now)
     }
 
     /// During an outage keep the last good status (state, event) but say the segment is unavailable.
@@ -83,12 +85,15 @@ extension AgentLoop {
         return merged
     }
 
-    private func publish(_ changes: [MonitorChange], for monitor: TrackedMonitor, previous: MonitorObservation?, everSeen: Bool, now: Double) {
+    private func publish(
+        _ changes: [MonitorChange], for monitor: TrackedMonitor, previousState: ZMMonitorState?,
+        previousTrigger: ZMTriggerState?, everSeen: Bool, now: Double
+    ) {
         let id = monitor.id
         var liveness = false, state = false, trigger = false
         var reasons: [String] = []
-        var previousState = previous?.state
-        var previousTrigger = previous?.triggerState
+        var previousState = previousState
+        var previousTrigger = previousTrigger
         var events: [JSONValue] = []
         for change in changes {
             switch change {

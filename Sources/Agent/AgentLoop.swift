@@ -28,6 +28,7 @@ final class AgentLoop: @unchecked Sendable {
     /// `monitors` in id order, rebuilt only when the set changes: a tick allocates nothing for it.
     private(set) var pollOrder: [TrackedMonitor] = []
     private var numberings: [SharedDataLayout: StateNumberingChoice] = [:]
+    private var lastNumbering: (layout: SharedDataLayout, choice: StateNumberingChoice)?
     let startedAt = Date().timeIntervalSince1970
     var polls: UInt64 = 0
     var lastPollSeconds = 0.0
@@ -74,10 +75,12 @@ final class AgentLoop: @unchecked Sendable {
     }
 
     /// The state numbering per layout, resolved once (resolving builds a description string).
+    /// Every monitor of one ZoneMinder has the same layout, so the last answer is checked before the dictionary.
     func numbering(for layout: SharedDataLayout) -> StateNumberingChoice {
-        if let known = numberings[layout] { return known }
-        let choice = context.numbering(for: layout)
+        if let last = lastNumbering, last.layout == layout { return last.choice }
+        let choice = numberings[layout] ?? context.numbering(for: layout)
         numberings[layout] = choice
+        lastNumbering = (layout, choice)
         return choice
     }
 
