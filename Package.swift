@@ -26,16 +26,16 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
 
         // Domain modules, in data-flow order
+        .target(name: "PosixThread"),
         .target(name: "MariaDB", dependencies: ["CMariaDB", "CMariaDBLoader"]),
         .target(name: "ZMConfig", dependencies: ["MariaDB"]),
         .target(
             name: "ZMLog",
-            dependencies: ["CZMLog", "MariaDB", "ZMConfig", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CZMLog", "MariaDB", "ZMConfig", "PosixThread", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "ZMShm", dependencies: ["CSegmentGuard"]),
         .target(name: "MonitorState", dependencies: ["ZMShm"]),
         .target(name: "ZMSite", dependencies: ["ZMShm", "ZMConfig", "MariaDB"]),
-        .target(name: "PosixThread"),
         .target(name: "DemoSimulator", dependencies: ["ZMShm", "PosixThread"]),
         .target(name: "LookoutJSON"),
         .target(name: "LookoutTOML"),

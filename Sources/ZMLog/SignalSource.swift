@@ -1,5 +1,6 @@
 internal import CZMLog
 internal import Glibc
+internal import PosixThread
 import Synchronization
 
 /// ZoneMinder's logger signals: SIGHUP and SIGWINCH reopen the log file at the next line, SIGUSR1/SIGUSR2 raise and
@@ -22,7 +23,7 @@ enum LoggerSignals {
     private static let registry = Registry()
     private static let watcher: Int32 = {
         let fd = czmlog_signal_pipe()
-        if fd >= 0 { OwnedThread.start { watch(fd) } }
+        if fd >= 0 { PosixThread.start(name: "zmlog-signals") { watch(fd) } }
         return fd
     }()
 

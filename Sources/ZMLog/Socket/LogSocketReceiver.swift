@@ -1,5 +1,6 @@
 import Dispatch
 internal import Glibc
+internal import PosixThread
 import Synchronization
 
 /// The agent's side of the hand-off: binds the datagram socket and feeds every row it receives to `sink`
@@ -35,7 +36,7 @@ public final class LogSocketReceiver: Sendable {
         self.path = path
         self.fd = fd
         self.sink = sink
-        OwnedThread.start { [self] in receive() }
+        PosixThread.start(name: "zmlog-socket") { [self] in receive() }
     }
 
     public var statistics: Statistics { counters.withLock { $0 } }

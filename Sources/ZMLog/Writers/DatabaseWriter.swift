@@ -1,6 +1,7 @@
 import Dispatch
 internal import Glibc
 public import MariaDB
+internal import PosixThread
 import Synchronization
 
 /// The database output: rows go into a `LogSpool` (the caller's only cost, no database call on its thread) and one
@@ -84,7 +85,7 @@ public final class DatabaseWriter: LogRowSink {
                 $0.pendingReports.append("took over \(orphan.rows) log row(s) left unsent in \(orphan.path) by an exited process")
             }
         }
-        OwnedThread.start { [self] in run() }
+        PosixThread.start(name: "zmlog-database") { [self] in run() }
     }
 
     public var statistics: Statistics {
