@@ -75,7 +75,7 @@ public enum ControlRequest: Sendable, Equatable {
             for (key, value) in members {
                 switch key {
                 case "score":
-                    guard let number = value.uint64Value, number <= UInt64(UInt32.max) else {
+                    guard let number = Self.wholeNumber(value), number <= UInt64(UInt32.max) else {
                         return .failure(ControlError(.badRequest, "score must be a non-negative integer"))
                     }
                     options.score = UInt32(number)
@@ -98,5 +98,17 @@ public enum ControlRequest: Sendable, Equatable {
 
     private static func badMonitorID(_ text: String) -> ControlError {
         ControlError(.badRequest, "'\(text.prefix(40))' is not a monitor id (a positive integer)")
+    }
+}
+
+extension ControlRequest {
+    /// JSON has one number type: a client that sends 50.0 (Python's json, JavaScript) means the score 50.
+    static func wholeNumber(_ value: JSONValue) -> UInt64? {
+        switch value {
+        case let .uint(number): number
+        case let .int(number) where number >= 0: UInt64(number)
+        case let .double(number) where number >= 0 && number <= 1e18 && number.rounded(.towardZero) == number: UInt64(number)
+        default: nil
+        }
     }
 }

@@ -18,6 +18,8 @@ struct ControlRequestTests {
         let options = ControlRequest.TriggerOptions(score: 50, cause: "Door", text: "opened", showtext: "DOOR")
         #expect(try parse(["TRIGGER", "7", "on", #"{"score":50,"cause":"Door","text":"opened","showtext":"DOOR"}"#]).get()
             == .trigger(monitorID: 7, command: .on, options: options))
+        #expect(try parse(["TRIGGER", "7", "on", #"{"score":50.0,"cause":"Door","text":"opened","showtext":"DOOR"}"#]).get()
+            == .trigger(monitorID: 7, command: .on, options: options), "50.0 is the score 50")
     }
 
     @Test("malformed requests are errors that say what is wrong", arguments: [
@@ -25,7 +27,8 @@ struct ControlRequestTests {
         (["SNAPSHOT", "a", "b"], "bad_request"), (["TRIGGER", "0", "on"], "bad_request"), (["TRIGGER", "-1", "on"], "bad_request"),
         (["TRIGGER", "7"], "bad_request"), (["TRIGGER", "7", "maybe"], "bad_request"), (["TRIGGER", "7", "on", "{"], "bad_request"),
         (["TRIGGER", "7", "on", #"{"score":-1}"#], "bad_request"), (["TRIGGER", "7", "on", #"{"colour":"red"}"#], "bad_request"),
-        (["TRIGGER", "7", "on", #"{"cause":5}"#], "bad_request"), (["TRIGGER", "7", "on", "[1]"], "bad_request"),
+        (["TRIGGER", "7", "on", #"{"cause":5}"#], "bad_request"),
+        (["TRIGGER", "7", "on", #"{"score":50.5}"#], "bad_request"), (["TRIGGER", "7", "on", #"{"score":1e12}"#], "bad_request"), (["TRIGGER", "7", "on", "[1]"], "bad_request"),
         (["ACTION", "7"], "bad_request"), (["ACTION", "7", "format"], "bad_request"),
     ] as [([String], String)])
     func bad(frames: [String], code: String) {
