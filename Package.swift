@@ -89,10 +89,11 @@ let package = Package(
             name: "LookoutIntegrationTests",
             dependencies: ["ZMShm", "ZMConfig", "MariaDB", "MonitorState", "LookoutCLI", "DemoSimulator"]
         ),
+        .target(name: "ZMLogTestSupport", dependencies: ["ZMLog"], path: "Tests/ZMLogTestSupport"),
         .testTarget(
             name: "ZMLogTests",
-            dependencies: ["ZMLog", "ZMConfig", "MariaDB", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "ZMLogIntegrationTests", dependencies: ["ZMLog", "ZMConfig", "MariaDB"]),
+            dependencies: ["ZMLog", "ZMLogTestSupport", "ZMConfig", "MariaDB", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "ZMLogIntegrationTests", dependencies: ["ZMLog", "ZMLogTestSupport", "ZMConfig", "MariaDB"]),
 
     ]
 )

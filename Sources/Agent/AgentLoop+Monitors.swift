@@ -46,7 +46,7 @@ extension AgentLoop {
             let changes = watch.take()
             if changes.ids.contains(where: { monitors[$0] == nil }) { discover(now: now) }
             for monitor in pollOrder {
-                poll(monitor, now: now, checkingPath: changes.everything || changes.ids.contains(monitor.id))
+                poll(monitor, now: now, checkingPath: changes.everything || (!changes.ids.isEmpty && changes.ids.contains(monitor.id)))
             }
         } else {
             // Without inotify each path is stat'ed once a second, spread over the ticks (see SegmentFollower.poll).

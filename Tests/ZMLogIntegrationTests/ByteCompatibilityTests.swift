@@ -2,6 +2,7 @@ import Foundation
 import MariaDB
 import Testing
 @testable import ZMLog
+import ZMLogTestSupport
 
 /// The same messages through ZoneMinder's own loggers (C++ in `zmu`, Perl `ZoneMinder::Logger`) and through ours,
 /// with the real /etc/zm configuration and the peer's database: file lines, syslog datagrams and `Logs` rows must be

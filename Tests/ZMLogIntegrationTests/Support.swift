@@ -84,56 +84,6 @@ enum PeerDatabase {
     }
 }
 
-/// A unix datagram socket standing in for `/dev/log`: collects what arrives.
-final class DatagramCapture: @unchecked Sendable {
-    let path: String
-    private let fd: Int32
-
-    init(path: String) throws {
-        self.path = path
-        unlink(path)
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            let bytes = Array(path.utf8)
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard rc == 0 else { throw Failure("bind \(path): \(String(cString: strerror(errno)))") }
-        chmod(path, 0o666)
-    }
-
-    deinit {
-        close(fd)
-        unlink(path)
-    }
-
-    func next(timeout: Double = 5) -> String? {
-        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        guard poll(&descriptor, 1, Int32(timeout * 1000)) == 1 else { return nil }
-        var buffer = [UInt8](repeating: 0, count: 70000)
-        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        return count < 0 ? nil : String(decoding: buffer[..<count], as: UTF8.self)
-    }
-
-    func drain(timeout: Double = 0.3) -> [String] {
-        var all: [String] = []
-        while let next = next(timeout: timeout) { all.append(next) }
-        return all
-    }
-}
-
-final class MemorySink: LogRowSink {
-    private let stored = Mutex<[LogsRow]>([])
-    var rows: [LogsRow] { stored.withLock { $0 } }
-    func enqueue(_ row: LogsRow) { stored.withLock { $0.append(row) } }
-    func close(drainTimeout: Double) {}
-}
-
 extension String {
     /// The date/time and `[pid]` of a ZoneMinder file line, or the header of a syslog datagram, as placeholders.
     var maskingTimeAndPid: String {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ZMLogTestSupport
 
 /// Captures what ZoneMinder's own programs send to `/dev/log` (glibc's fixed syslog path).
 ///

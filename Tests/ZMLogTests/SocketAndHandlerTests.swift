@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 @testable import ZMLog
+import ZMLogTestSupport
 
 @Suite("Agent socket and swift-log handler")
 struct SocketAndHandlerTests {

@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import MariaDB
 @testable import ZMLog
+import ZMLogTestSupport
 
 @Suite("Logger outputs, bad input, signals", .serialized)
 struct ZMLoggerTests {
@@ -18,7 +19,7 @@ struct ZMLoggerTests {
 
     @Test func writesEveryOutputAtItsLevel() throws {
         let dir = TemporaryDirectory()
-        let syslog = DatagramCapture(path: dir.file("log.sock"))
+        let syslog = try DatagramCapture(path: dir.file("log.sock"))
         let sink = MemorySink()
         let logger = ZMLogger(configuration: configuration(dir, syslog), database: sink)
         logger.info("hello 100% [x]", file: "zmc.cpp", line: 216)
@@ -38,7 +39,7 @@ struct ZMLoggerTests {
 
     @Test func unwritableLogDirectoryIsReportedOnTheOtherOutputs() throws {
         let dir = TemporaryDirectory()
-        let syslog = DatagramCapture(path: dir.file("log.sock"))
+        let syslog = try DatagramCapture(path: dir.file("log.sock"))
         var config = configuration(dir, syslog)
         config.filePath = dir.file("missing-directory/zmtest_m1.log")
         let problems = Mutex<[String]>([])
@@ -132,7 +133,7 @@ struct ZMLoggerTests {
 
     @Test func perlFlavourThroughTheLogger() throws {
         let dir = TemporaryDirectory()
-        let syslog = DatagramCapture(path: dir.file("log.sock"))
+        let syslog = try DatagramCapture(path: dir.file("log.sock"))
         let sink = MemorySink()
         let logger = ZMLogger(configuration: configuration(dir, syslog, flavour: .perl), database: sink)
         logger.log(.warning, "a warning\n", file: "zmtest.pl", line: 6, package: "main")

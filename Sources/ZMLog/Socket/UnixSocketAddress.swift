@@ -1,9 +1,10 @@
 internal import Glibc
 
-/// `sockaddr_un` plumbing for the syslog writer and the zmlog→agent socket.
-enum UnixSocketAddress {
+/// `sockaddr_un` plumbing for the syslog writer, the zmlog→agent socket, and the tests' and benchmark's stand-ins
+/// for `/dev/log`.
+public enum UnixSocketAddress {
     /// sun_path is 108 bytes including the NUL.
-    static let maximumPathBytes = 107
+    public static let maximumPathBytes = 107
 
     static func withAddress<R>(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R? {
         let bytes = Array(path.utf8)
@@ -21,11 +22,12 @@ enum UnixSocketAddress {
         }
     }
 
-    static func connect(_ fd: Int32, path: String) -> Bool {
+    public static func connect(_ fd: Int32, path: String) -> Bool {
         withAddress(path) { Glibc.connect(fd, $0, $1) == 0 } ?? false
     }
 
-    static func bind(_ fd: Int32, path: String) -> Int32 {
+    /// Returns 0, or the errno of the failure (`ENAMETOOLONG` for a path that does not fit).
+    public static func bind(_ fd: Int32, path: String) -> Int32 {
         withAddress(path) { Glibc.bind(fd, $0, $1) == 0 ? 0 : errno } ?? ENAMETOOLONG
     }
 }
