@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "lookout", targets: ["lookout"]),
+        .executable(name: "lookout-agent", targets: ["lookout-agent"]),
         .library(name: "ZMShm", targets: ["ZMShm"]),
         .executable(name: "zmlog", targets: ["zmlog"]),
         .library(name: "ZMLog", targets: ["ZMLog"]),
@@ -66,6 +67,14 @@ let package = Package(
             // Packed relative relocations (DT_RELR, glibc ≥ 2.36): the loader reads ~40 KiB of them instead of
             // ~2 MiB of RELA entries, which stayed resident (docs/performance.md). gold cannot pack them; lld can.
             linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"])]
+        ),
+        // The daemon alone, without the CLI's code; `lookout run` execs it.
+        .executableTarget(
+            name: "lookout-agent",
+            dependencies: ["Agent"],
+            linkerSettings: [.unsafeFlags([
+                "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
+            ])]
         ),
         .executableTarget(
             name: "zmlog",

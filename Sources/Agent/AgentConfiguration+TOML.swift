@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 import LookoutTOML
 
@@ -35,7 +34,7 @@ extension AgentConfiguration {
 
     /// Reads `path`. A missing file at the default path means "all defaults"; anywhere else it is an error.
     public static func load(path: String, required: Bool) throws(AgentConfigurationError) -> AgentConfiguration {
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard access(path, F_OK) == 0 else {
             if required { throw AgentConfigurationError(file: path, key: nil, "no such file") }
             return AgentConfiguration()
         }

@@ -87,7 +87,7 @@ public final class AgentLogging: Sendable {
         environment.keys.contains { $0 == "LOG_PRINT" || $0.hasPrefix("LOG_LEVEL_TERM") }
     }
 
-    private static func writeStandardError(_ text: String) {
+    static func writeStandardError(_ text: String) {
         var bytes = Array(text.utf8)
         _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }

@@ -1,8 +1,8 @@
+import PosixThread
 import ZMConfig
 import MonitorState
 import Logging
 import ZMSite
-import FoundationEssentials
 import Glibc
 import LookoutBus
 import LookoutJSON
@@ -11,7 +11,7 @@ import ZMShm
 extension AgentLoop {
     static let agentVersion = "0.2.0"
 
-    var uptime: Double { Date().timeIntervalSince1970 - startedAt }
+    var uptime: Double { WallClock.seconds() - startedAt }
 
     func publishAgentInfo() {
         let body: JSONValue = .object([

@@ -1,8 +1,8 @@
+import PosixThread
 import ZMConfig
 import MonitorState
 import Logging
 import ZMSite
-import FoundationEssentials
 import Glibc
 import LookoutBus
 import LookoutJSON
@@ -16,7 +16,7 @@ extension AgentLoop {
         case .ping:
             return .success(.object([("pong", .bool(true)), ("epoch", .string(publisher.epoch)), ("gseq", .uint(publisher.globalSequence))]))
         case .health:
-            return .success(health(now: Date().timeIntervalSince1970))
+            return .success(health(now: WallClock.seconds()))
         case let .snapshot(prefix):
             let snapshot = publisher.snapshot(prefix: prefix)
             return .success(.object([

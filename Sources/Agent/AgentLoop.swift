@@ -1,6 +1,6 @@
+import PosixThread
 import ZMConfig
 import MonitorState
-import FoundationEssentials
 import Glibc
 import Logging
 import LookoutBus
@@ -29,7 +29,7 @@ final class AgentLoop: @unchecked Sendable {
     private(set) var pollOrder: [TrackedMonitor] = []
     private var numberings: [SharedDataLayout: StateNumberingChoice] = [:]
     private var lastNumbering: (layout: SharedDataLayout, choice: StateNumberingChoice)?
-    let startedAt = Date().timeIntervalSince1970
+    let startedAt = WallClock.seconds()
     var polls: UInt64 = 0
     var lastPollSeconds = 0.0
     var lastPollAt = 0.0
@@ -48,7 +48,7 @@ final class AgentLoop: @unchecked Sendable {
         self.logging = logging
         self.demo = demo
         let bus = configuration.bus
-        let epoch = UUID().uuidString.lowercased()
+        let epoch = AgentEpoch.random()
         do {
             for endpoint in [bus.publish, bus.control] {
                 try RuntimeDirectory.prepare(for: endpoint, mode: bus.runtimeDirectoryMode, group: bus.group)
@@ -56,7 +56,7 @@ final class AgentLoop: @unchecked Sendable {
             let endpoints = [bus.publish] + (bus.tcp.isEmpty ? [] : [bus.tcp])
             publisher = try BusPublisher(
                 context: zmq, endpoints: endpoints, sendHighWaterMark: bus.sendHighWaterMark, epoch: epoch,
-                clock: { Date().timeIntervalSince1970 })
+                clock: { WallClock.seconds() })
             control = try ControlServer(context: zmq, endpoint: bus.control, sendHighWaterMark: bus.sendHighWaterMark)
             for endpoint in [bus.publish, bus.control] {
                 try RuntimeDirectory.finish(endpoint, mode: bus.socketMode, group: bus.group)
@@ -91,7 +91,7 @@ final class AgentLoop: @unchecked Sendable {
         let agent = configuration.agent
         let pollInterval = 1 / agent.pollHz
         catalog?.start()
-        var now = Date().timeIntervalSince1970
+        var now = WallClock.seconds()
         discover(now: now)
         pollAll(now: now)
         publishAgentInfo()
@@ -108,7 +108,7 @@ final class AgentLoop: @unchecked Sendable {
         var nextWatchdog = clock.now
         while !stopRequested.load(ordering: .acquiring) {
             let tick = clock.now
-            now = Date().timeIntervalSince1970
+            now = WallClock.seconds()
             if tick >= nextPoll {
                 if tick - nextPoll > pollInterval { overruns += 1 }
                 pollAll(now: now)

@@ -2,7 +2,6 @@ import DemoSimulator
 import ZMConfig
 import UnixSignals
 import ZMShm
-import FoundationEssentials
 import Glibc
 import Logging
 import ServiceLifecycle
@@ -89,7 +88,7 @@ public enum LookoutAgent {
         typealias Bus = AgentConfiguration.Bus
         guard configuration.bus.publish == Bus.defaultPublish, configuration.bus.control == Bus.defaultControl,
               !RuntimeDirectory.usable(Bus.defaultPublish) else { return }
-        let base = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"].map { "\($0)/lookout" } ?? "/tmp/lookout-\(getuid())"
+        let base = getenv("XDG_RUNTIME_DIR").map { "\(String(cString: $0))/lookout" } ?? "/tmp/lookout-\(getuid())"
         configuration.bus.publish = "ipc://\(base)/state.pub"
         configuration.bus.control = "ipc://\(base)/control"
         configuration.bus.runtimeDirectoryMode = 0o700

@@ -1,5 +1,4 @@
 import Dispatch
-import FoundationEssentials
 import Glibc
 import PosixThread
 import Synchronization
@@ -41,7 +40,7 @@ final class MonitorCatalog: Sendable {
                     var rows: [Int: ZMMonitorRow] = [:]
                     for row in try connected.monitors() { rows[row.id] = row }
                     let delay = (try? connected.configValue("ZM_WATCH_MAX_DELAY")).flatMap { $0.flatMap(Double.init) }
-                    latest.withLock { $0 = Contents(rows: rows, maxDelay: delay, readAt: Date().timeIntervalSince1970) }
+                    latest.withLock { $0 = Contents(rows: rows, maxDelay: delay, readAt: WallClock.seconds()) }
                     lastError.withLock { $0 = nil }
                 } catch {
                     database = nil

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// The directory that holds the ipc sockets (`/run/lookout`): created with the configured mode and group,

@@ -4,6 +4,7 @@
    calls it before anything else and reports its failure, so every other forwarder runs with the library loaded. */
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Hidden: the forwarders must not interpose on libmariadb's own symbols through the executable's dynamic table. */
@@ -67,6 +68,27 @@ static void *resolve(void *library, const char *name) {
     return symbol;
 }
 
+/* OPENSSL_init_ssl's options (openssl/crypto.h, openssl/ssl.h; stable since OpenSSL 1.1.0). */
+#define NO_LOAD_CRYPTO_STRINGS 0x00000001ULL
+#define NO_ADD_ALL_CIPHERS 0x00000010ULL
+#define NO_ADD_ALL_DIGESTS 0x00000020ULL
+#define NO_LOAD_CONFIG 0x00000080ULL
+#define NO_LOAD_SSL_STRINGS 0x00100000ULL
+
+/* mysql_server_init sets OpenSSL up in full whether or not a connection will use TLS: it reads openssl.cnf,
+   registers every cipher and digest and loads the error strings, which leaves libcrypto 3.1 MiB resident instead of
+   1.6. The MariaDB module never asks for TLS, so those one-time steps are claimed first with OpenSSL's NO_ options
+   (each takes the step's run-once, so the connector's later request finds it done). OpenSSL still fetches any
+   algorithm a connection needs (an auth plugin's RSA or SHA-2) from its default provider on first use. Revisit
+   this when the module learns TLS (ZM_DB_SSL_*), which should honour openssl.cnf. */
+static void skipOpenSSLSetUp(void *library) {
+    int (*initSSL)(uint64_t options, const void *settings) =
+        (int (*)(uint64_t, const void *))dlsym(library, "OPENSSL_init_ssl");
+    if (initSSL)
+        initSSL(NO_LOAD_CONFIG | NO_ADD_ALL_CIPHERS | NO_ADD_ALL_DIGESTS | NO_LOAD_CRYPTO_STRINGS | NO_LOAD_SSL_STRINGS,
+                NULL);
+}
+
 static void load(void) {
     void *library = dlopen("libmariadb.so.3", RTLD_NOW | RTLD_LOCAL);
     if (!library) {
@@ -79,6 +101,7 @@ static void load(void) {
     VOID_FUNCTIONS(VOID_RESOLVE)
     real_mysql_server_init = (int(STDCALL *)(int, char **, char **))resolve(library, "mysql_server_init");
     loaded = !loadError[0];
+    if (loaded) skipOpenSSLSetUp(library);
 }
 
 const char *lookout_mariadb_load_error(void) { return loadError[0] ? loadError : NULL; }

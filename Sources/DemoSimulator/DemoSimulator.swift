@@ -1,5 +1,4 @@
 import Dispatch
-import FoundationEssentials
 import Glibc
 import PosixThread
 import Synchronization
@@ -49,7 +48,7 @@ public final class DemoSimulator: Sendable {
         if mkdir(configuration.directory, 0o755) != 0 && errno != EEXIST {
             throw SimulatorError("cannot create \(configuration.directory): \(String(cString: strerror(errno)))")
         }
-        let now = Date().timeIntervalSince1970
+        let now = WallClock.seconds()
         let eventIDs = EventIDSource(start: UInt64(now) % 100_000 * 10)
         var monitors: [SimulatedMonitor] = []
         for id in 1...max(1, configuration.monitorCount) {
@@ -75,13 +74,13 @@ public final class DemoSimulator: Sendable {
 
     private func animate(_ owned: OwnedMonitors) {
         let interval = 1 / max(0.1, configuration.frameRate)
-        var next = Date().timeIntervalSince1970
+        var next = WallClock.seconds()
         while !stopping.load(ordering: .acquiring) {
-            let now = Date().timeIntervalSince1970
+            let now = WallClock.seconds()
             for monitor in owned.monitors { monitor.tick(now: now, eventIDs: owned.eventIDs) }
             next += interval
-            let wait = next - Date().timeIntervalSince1970
-            if wait > 0 { PosixThread.sleep(wait) } else { next = Date().timeIntervalSince1970 }
+            let wait = next - WallClock.seconds()
+            if wait > 0 { PosixThread.sleep(wait) } else { next = WallClock.seconds() }
         }
         for monitor in owned.monitors { monitor.remove() }
     }

@@ -59,8 +59,12 @@ public struct ZMVersionDetector: Sendable {
             let path = FileSystem.join(dir, "ZoneMinder/Base.pm")
             guard case .success(let bytes) = FileSystem.read(path) else { continue }
             let text = String(decoding: bytes, as: UTF8.self)
-            let pattern = #/use\s+constant\s+ZM_VERSION\s*=>\s*['"]([^'"]+)['"]/#
-            if let match = text.firstMatch(of: pattern), let version = normalize(match.1) {
+            // use\s+constant\s+ZM_VERSION\s*=>\s*['"]([^'"]+)['"]
+            let pattern: [QuotedValueScanner.Step] = [
+                .word("use"), .spaces, .word("constant"), .spaces, .word("ZM_VERSION"), .optionalSpaces, .word("=>"),
+                .optionalSpaces, .quotedValue,
+            ]
+            if let value = QuotedValueScanner.firstValue(in: text, pattern), let version = normalize(value) {
                 return DetectedZMVersion(version: version, source: "Perl constant ZM_VERSION in \(path)")
             }
         }
@@ -73,8 +77,14 @@ public struct ZMVersionDetector: Sendable {
         let path = FileSystem.join(web, "includes/config.php")
         guard case .success(let bytes) = FileSystem.read(path) else { return nil }
         let text = String(decoding: bytes, as: UTF8.self)
-        let pattern = #/define\s*\(\s*['"]ZM_VERSION['"]\s*,\s*['"]([^'"]+)['"]/#
-        guard let match = text.firstMatch(of: pattern), let version = normalize(match.1) else { return nil }
+        // define\s*\(\s*['"]ZM_VERSION['"]\s*,\s*['"]([^'"]+)['"]
+        let pattern: [QuotedValueScanner.Step] = [
+            .word("define"), .optionalSpaces, .word("("), .optionalSpaces, .quoted("ZM_VERSION"), .optionalSpaces,
+            .word(","), .optionalSpaces, .quotedValue,
+        ]
+        guard let value = QuotedValueScanner.firstValue(in: text, pattern), let version = normalize(value) else {
+            return nil
+        }
         return DetectedZMVersion(version: version, source: "PHP constant ZM_VERSION in \(path)")
     }
 

@@ -1,8 +1,6 @@
 import Agent
 import ArgumentParser
-import FoundationEssentials
 import Glibc
-import Logging
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,22 +31,8 @@ struct Run: AsyncParsableCommand {
         overrides.pollHz = pollHz
         overrides.publish = pub
         overrides.control = control
-        let configuration: AgentConfiguration
-        do {
-            configuration = try LookoutAgent.configuration(overrides)
-        } catch {
-            writeStandardError("lookout: configuration error: \(error)\n")
-            throw ExitCode(78)  // EX_CONFIG
-        }
-        let logging = AgentLogging.start(configuration)
-        defer { logging.close() }
-        let logger = Logger(label: "lookout")
-        do {
-            try await LookoutAgent.run(configuration, demo: demo, logger: logger, logging: logging)
-        } catch {
-            logger.error("cannot run: \(error)")
-            writeStandardError("lookout: \(error)\n")
-            throw ExitCode(1)
-        }
+        AgentExecutable.replaceThisProcess(with: overrides)
+        let status = await LookoutAgent.main(overrides)
+        if status != 0 { throw ExitCode(status) }
     }
 }

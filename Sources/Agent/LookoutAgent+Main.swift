@@ -1,0 +1,26 @@
+import Logging
+
+extension LookoutAgent {
+    /// `lookout run` and `lookout-agent`: configuration (exit 78, EX_CONFIG, naming the file and key), the log
+    /// system, then the agent until SIGTERM/SIGINT (exit 0) or a start-up failure (exit 1).
+    public static func main(_ overrides: Overrides) async -> Int32 {
+        let configuration: AgentConfiguration
+        do {
+            configuration = try LookoutAgent.configuration(overrides)
+        } catch {
+            AgentLogging.writeStandardError("lookout: configuration error: \(error)\n")
+            return 78
+        }
+        let logging = AgentLogging.start(configuration)
+        defer { logging.close() }
+        let logger = Logger(label: "lookout")
+        do {
+            try await LookoutAgent.run(configuration, demo: overrides.demo, logger: logger, logging: logging)
+            return 0
+        } catch {
+            logger.error("cannot run: \(error)")
+            AgentLogging.writeStandardError("lookout: \(error)\n")
+            return 1
+        }
+    }
+}

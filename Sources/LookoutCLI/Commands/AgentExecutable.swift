@@ -1,0 +1,28 @@
+import Agent
+import Glibc
+
+/// `lookout-agent`, installed next to `lookout`: the agent without the command-line tools' code, so the
+/// long-running process stays small (docs/performance.md). `lookout run` execs it; same pid, environment and
+/// descriptors, so systemd's notify socket and watchdog see no difference.
+enum AgentExecutable {
+    static let name = "lookout-agent"
+
+    /// Returns only when `lookout-agent` cannot be executed; the caller then runs the agent in this process.
+    static func replaceThisProcess(with overrides: LookoutAgent.Overrides) {
+        guard let path = siblingPath() else { return }
+        let argv = ([path] + overrides.arguments).map { strdup($0) } + [nil]
+        execv(path, argv)
+        let reason = String(cString: strerror(errno))
+        writeStandardError("lookout: cannot run \(path) (\(reason)); running the agent in this process\n")
+    }
+
+    private static func siblingPath() -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return nil }
+        let executable = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let slash = executable.lastIndex(of: "/") else { return nil }
+        let path = String(executable[...slash]) + name
+        return access(path, X_OK) == 0 ? path : nil
+    }
+}
