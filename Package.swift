@@ -1,6 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+let packageDirectory = String(#filePath.prefix(upTo: #filePath.lastIndex(of: "/")!))
+
 let package = Package(
     name: "Lookout",
     platforms: [.macOS(.v15)],
@@ -68,12 +70,15 @@ let package = Package(
             // ~2 MiB of RELA entries, which stayed resident (docs/performance.md). gold cannot pack them; lld can.
             linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"])]
         ),
-        // The daemon alone, without the CLI's code; `lookout run` execs it.
+        // The daemon alone, without the CLI's code; `lookout run` execs it. Its functions that run are laid out first
+        // and together (packaging/lookout-agent.order, made by scripts/agent-order.sh), and it exports no symbols.
         .executableTarget(
             name: "lookout-agent",
             dependencies: ["Agent"],
             linkerSettings: [.unsafeFlags([
                 "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
+                "-Xlinker", "--symbol-ordering-file=\(packageDirectory)/packaging/lookout-agent.order",
+                "-Xlinker", "--no-warn-symbol-ordering",
             ])]
         ),
         .executableTarget(

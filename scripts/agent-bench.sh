@@ -4,6 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# As a package ships it: Swift's standard library linked statically.
-swift build -c release --static-swift-stdlib --product lookout --scratch-path .build-static
-python3 Benchmarks/agent/agent_bench.py .build-static/release/lookout
+bash scripts/build-release.sh
+python3 Benchmarks/agent/agent_bench.py .build-ship/release/lookout

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build -c release --product lookout
+swift build -c release --product lookout-agent  # what `lookout run` execs
 lookout=.build/release/lookout
 if ls /dev/shm/zm.mmap.* >/dev/null 2>&1; then
   "$lookout" status || true
