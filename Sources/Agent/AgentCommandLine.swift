@@ -21,6 +21,7 @@ extension LookoutAgent.Overrides {
     }
 
     /// Parses `--flag value` and `--flag=value`; anything else is an `AgentUsageError` naming the argument.
+    /// `--help` or `-h` in a flag's place (not as a flag's value) throws `AgentUsageError.helpRequested`.
     public init(arguments: [String]) throws(AgentUsageError) {
         self.init()
         var remaining = arguments[...]
@@ -37,6 +38,7 @@ extension LookoutAgent.Overrides {
                 return next
             }
             switch name {
+            case "--help" where inlineValue == nil, "-h": throw .helpRequested
             case "--config": configPath = try value()
             case "--demo" where inlineValue == nil: demo = true
             case "--map-dir": mapDirectory = try value()
@@ -53,7 +55,10 @@ extension LookoutAgent.Overrides {
     }
 }
 
-public struct AgentUsageError: Error, CustomStringConvertible {
+public struct AgentUsageError: Error, CustomStringConvertible, Equatable {
     public let description: String
     init(_ description: String) { self.description = description }
+
+    /// Not a mistake: the caller prints the usage and exits 0.
+    public static let helpRequested = AgentUsageError("help requested")
 }

@@ -3,14 +3,12 @@ import Glibc
 
 // The daemon alone: `lookout run` execs this, so the resident agent carries none of the CLI's code
 // (swift-argument-parser and FoundationEssentials; docs/performance.md).
-let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.contains("--help") || arguments.contains("-h") {
-    print(LookoutAgent.Overrides.usage)
-    exit(0)
-}
 let overrides: LookoutAgent.Overrides
 do {
-    overrides = try LookoutAgent.Overrides(arguments: arguments)
+    overrides = try LookoutAgent.Overrides(arguments: Array(CommandLine.arguments.dropFirst()))
+} catch .helpRequested {
+    print(LookoutAgent.Overrides.usage)
+    exit(0)
 } catch {
     var message = Array("lookout-agent: \(error)\n\(LookoutAgent.Overrides.usage)\n".utf8)
     _ = message.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }

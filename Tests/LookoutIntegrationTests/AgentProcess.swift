@@ -12,7 +12,8 @@ final class AgentProcess {
     /// - Parameters:
     ///   - toml: extra configuration file text (the endpoints are added by this helper).
     ///   - arguments: extra `lookout run` flags, e.g. `["--demo"]`.
-    init(toml: String = "", arguments: [String] = ["--demo"], environment: [String: String] = [:], directory: TemporaryDirectory = TemporaryDirectory()) throws {
+    ///   - executable: the `lookout` to start (another copy, e.g. one without `lookout-agent` beside it).
+    init(toml: String = "", arguments: [String] = ["--demo"], environment: [String: String] = [:], directory: TemporaryDirectory = TemporaryDirectory(), executable: String = Peer.lookout) throws {
         self.directory = directory
         pub = "ipc://\(directory.path)/state.pub"
         control = "ipc://\(directory.path)/control"
@@ -20,7 +21,7 @@ final class AgentProcess {
         // Each agent gets its own zmlog socket: agents of parallel tests must not take over each other's.
         let logSection = toml.contains("[log]") ? "" : "\n[log]\nsocket = \"\(directory.path)/log.sock\"\n"
         try (toml + logSection).write(toFile: config, atomically: true, encoding: .utf8)
-        process.executableURL = URL(fileURLWithPath: Peer.lookout)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["run", "--config", config, "--pub", pub, "--control", control] + arguments
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }

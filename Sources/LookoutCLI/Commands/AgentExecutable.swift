@@ -7,9 +7,13 @@ import Glibc
 enum AgentExecutable {
     static let name = "lookout-agent"
 
-    /// Returns only when `lookout-agent` cannot be executed; the caller then runs the agent in this process.
+    /// Returns only when `lookout-agent` cannot be executed, after saying why on stderr; the caller then runs the
+    /// agent in this process (same behaviour, more memory).
     static func replaceThisProcess(with overrides: LookoutAgent.Overrides) {
-        guard let path = siblingPath() else { return }
+        guard let path = siblingPath() else {
+            writeStandardError("lookout: cannot find this executable's path; running the agent in this process\n")
+            return
+        }
         let argv = ([path] + overrides.arguments).map { strdup($0) } + [nil]
         execv(path, argv)
         let reason = String(cString: strerror(errno))
@@ -22,7 +26,6 @@ enum AgentExecutable {
         guard length > 0 else { return nil }
         let executable = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         guard let slash = executable.lastIndex(of: "/") else { return nil }
-        let path = String(executable[...slash]) + name
-        return access(path, X_OK) == 0 ? path : nil
+        return String(executable[...slash]) + name
     }
 }
