@@ -64,6 +64,11 @@ extension AgentLoop {
         let reading = monitor.follower.poll(checkingPath: checkingPath)
         let layout = reading.status?.layout ?? monitor.follower.segment?.layout ?? .zm136
         let numbering = numbering(for: layout).numbering
+        // Most polls change nothing the tracker looks at: keep the new status and skip building an observation.
+        if reading.reopened == nil, let status = reading.status,
+           monitor.observation?.refresh(with: status, numbering: numbering, maxDelay: context.maxDelay, now: now) == true {
+            return
+        }
         let observation = MonitorObservation(
             monitorID: monitor.id, reading: reading, numbering: numbering, maxDelay: context.maxDelay, now: now)
         // Only what publishing needs of the previous observation: copying the whole value per poll shows in profiles.

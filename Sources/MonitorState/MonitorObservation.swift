@@ -35,6 +35,23 @@ public struct MonitorObservation: Sendable, Equatable {
             stale = true
         }
     }
+
+    /// The usual poll: the segment reads as before in everything `MonitorTracker` compares (layout, state, event,
+    /// trigger and its score, validity, signal) and liveness did not flip. Then this observation takes the new status
+    /// (frame counters, write times, fps, heartbeat) in place and the result is true: the tracker would report
+    /// nothing, so the caller may skip it. False (nothing modified) means observe the full way.
+    public mutating func refresh(with status: MonitorStatus, numbering: StateNumbering, maxDelay: Double, now: Double) -> Bool {
+        guard available, let previous = self.status, previous.layout == status.layout, previous.rawState == status.rawState,
+              previous.lastEventID == status.lastEventID, previous.triggerState == status.triggerState,
+              previous.triggerScore == status.triggerScore, previous.valid == status.valid, previous.signal == status.signal,
+              status.state(numbering) == state
+        else { return false }
+        let age = status.heartbeatAge(now: now)
+        guard (age.map { $0 > maxDelay } ?? true) == stale else { return false }
+        self.status = status
+        heartbeatAge = age
+        return true
+    }
 }
 
 /// A change worth telling a person or a subscriber about.
