@@ -42,6 +42,13 @@ enum LoggerSignals {
     }
 
     private static func watch(_ fd: Int32) {
+        // This thread may inherit a mask that blocks them (it is often started from a Dispatch worker, and a
+        // process started by a thread that blocks signals starts its main thread so too). Unblocked here, a
+        // process-directed signal always has a thread to land on, and the handler runs on this idle one.
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        for number in [SIGHUP, SIGWINCH, SIGUSR1, SIGUSR2] { sigaddset(&handled, number) }
+        pthread_sigmask(SIG_UNBLOCK, &handled, nil)
         var byte: UInt8 = 0
         while true {
             let count = read(fd, &byte, 1)
