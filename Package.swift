@@ -83,7 +83,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "zmlog",
-            dependencies: ["ZMLog", "ZMConfig", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ZMLog", "ZMConfig", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            // lld, like the others: the default linker warns about mktemp inside the static FoundationEssentials.
+            linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"])]
         ),
 
         // Benchmarks (release-mode executable; see docs/performance.md)
