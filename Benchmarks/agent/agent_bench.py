@@ -5,7 +5,8 @@ latency: this script writes a state change into a ZoneMinder 1.36 segment it own
          how long until a pyzmq subscriber (this process) receives the agent's zm.monitor.1.state message.
 cpu:     `lookout simulate` writes N monitors at 10 fps in another process; the agent polls them at 10 Hz;
          CPU = (utime+stime) of the agent over a window / window length, and the same from each thread's
-         schedstat (ns); RSS from /proc/<pid>/status.
+         schedstat (ns); RSS from /proc/<pid>/status. `lookout run` execs lookout-agent (same pid), so the figures
+         are those of the process that ships as the daemon.
 """
 import json, mmap, os, random, signal, statistics, struct, subprocess, sys, tempfile, time
 import zmq
