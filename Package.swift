@@ -97,7 +97,7 @@ let package = Package(
         .target(name: "CZMLayouts", path: "Tests/CZMLayouts"),
         .testTarget(name: "ZMShmTests", dependencies: ["ZMShm", "CZMLayouts"]),
         .testTarget(name: "ZMConfigTests", dependencies: ["ZMConfig", "MariaDB"]),
-        .testTarget(name: "MonitorStateTests", dependencies: ["MonitorState", "ZMShm"]),
+        .testTarget(name: "MonitorStateTests", dependencies: ["MonitorState", "ZMShm", "DemoSimulator"]),
         .testTarget(name: "LookoutBusTests", dependencies: ["LookoutBus", "ZeroMQ", "LookoutJSON"]),
         .testTarget(name: "LookoutTOMLTests", dependencies: ["LookoutTOML"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "ZMShm", "DemoSimulator", "MonitorState", "LookoutBus"]),

@@ -1,3 +1,4 @@
+@testable import DemoSimulator
 import MonitorState
 import Testing
 @testable import ZMShm
@@ -65,7 +66,7 @@ struct ObservationRefreshTests {
 
     @Test("over 5000 polls of a busy monitor, skipping the tracker on refreshed polls reports exactly the same changes")
     func sameChangesAsTheFullPath() {
-        var random = SplitMix(seed: 0x10_0C_00_7)
+        var random = SplitMix64(seed: 0x10_0C_00_7)
         var status = makeStatus(rawState: 1, heartbeatTime: Int64(t0))
         var full = MonitorTracker(monitorID: 1)
         var fast = MonitorTracker(monitorID: 1)
@@ -99,18 +100,5 @@ struct ObservationRefreshTests {
         #expect(fastChanges == fullChanges)
         #expect(fullChanges.count > 100, "the scenario must change often enough to mean something")
         #expect(refreshed > 2500, "most polls should take the fast path")
-    }
-}
-
-/// A small deterministic generator, so the scenario is the same on every run.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
