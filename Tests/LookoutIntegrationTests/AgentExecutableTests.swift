@@ -49,6 +49,9 @@ struct AgentExecutableTests {
         #expect(exe == Self.realPath(Self.lookoutAgent), "not the lookout-agent next to \(Peer.lookout)")
         // The very process Process started (our child), not a grandchild that lookout spawned.
         #expect(Self.parentPid(of: pid) == getpid())
+        // lookout run runs on a Dispatch worker, which blocks signals; the agent must not inherit that mask.
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        #expect(status.contains("SigBlk:\t0000000000000000"), "main thread's mask: \(status.split(separator: "\n").filter { $0.hasPrefix("Sig") })")
         let config = agent.directory.path + "/lookout.toml"
         #expect(Self.commandLine(of: pid) == [
             exe, "--config", config, "--demo", "--poll-hz", "12.5", "--pub", agent.pub, "--control", agent.control,

@@ -15,8 +15,15 @@ enum AgentExecutable {
             return
         }
         let argv = ([path] + overrides.arguments).map { strdup($0) } + [nil]
+        // exec keeps the calling thread's signal mask, and this is a Dispatch worker, which blocks nearly every
+        // signal: lookout-agent starts with none blocked, as when systemd or a shell starts it.
+        var none = sigset_t(), previous = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
         execv(path, argv)
-        let reason = String(cString: strerror(errno))
+        let failure = errno
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+        let reason = String(cString: strerror(failure))
         writeStandardError("lookout: cannot run \(path) (\(reason)); running the agent in this process\n")
     }
 
