@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building Lookout needs on Debian 12 (run as root). Swift itself must already be on PATH.
 set -euo pipefail
-packages=(libmariadb-dev libzmq3-dev pkg-config python3 python3-pip util-linux)
+packages=(binutils libmariadb-dev libzmq3-dev pkg-config python3 python3-pip util-linux)  # binutils: nm, for a test
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,6 +1,22 @@
 import Logging
 
 extension LookoutAgent {
+    /// `lookout-agent ARGUMENTS`: `--help` prints the usage (exit 0), a bad argument is named on stderr with the
+    /// usage (exit 64, EX_USAGE); otherwise `main(_:)` below.
+    public static func main(arguments: [String]) async -> Int32 {
+        let overrides: Overrides
+        do {
+            overrides = try Overrides(arguments: arguments)
+        } catch .helpRequested {
+            print(Overrides.usage)
+            return 0
+        } catch {
+            AgentLogging.writeStandardError("lookout-agent: \(error)\n\(Overrides.usage)\n")
+            return 64
+        }
+        return await main(overrides)
+    }
+
     /// `lookout run` and `lookout-agent`: configuration (exit 78, EX_CONFIG, naming the file and key), the log
     /// system, then the agent until SIGTERM/SIGINT (exit 0) or a start-up failure (exit 1).
     public static func main(_ overrides: Overrides) async -> Int32 {
