@@ -134,14 +134,25 @@ struct AgentBusTests {
         defer { directory.cleanup() }
         let socketPath = directory.path + "/notify"
         let listener = try NotifyListener(path: socketPath)
+        // WatchdogSec=2: keep-alives are due every second, and systemd kills the unit after two silent seconds.
         let agent = try AgentProcess(
-            toml: "[demo]\nmonitors = 1\n", environment: ["NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "400000"], directory: directory)
+            toml: "[demo]\nmonitors = 1\n", environment: ["NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "2000000"], directory: directory)
         var received: [String] = []
-        let sawAll = Peer.waitUntil(timeout: 20, every: 0.01) {
-            if let datagram = listener.receive() { received.append(datagram) }
-            return received.contains { $0.hasPrefix("READY=1") } && received.filter { $0 == "WATCHDOG=1" }.count >= 3
+        var watchdogTimes: [Double] = []
+        let sawAll = Peer.waitUntil(timeout: 30, every: 0.01) {
+            if let datagram = listener.receive() {
+                received.append(datagram)
+                if datagram == "WATCHDOG=1" { watchdogTimes.append(Double(DispatchTime.now().uptimeNanoseconds) / 1e9) }
+            }
+            return received.contains { $0.hasPrefix("READY=1") } && watchdogTimes.count >= 4
         }
-        #expect(sawAll, "got \(received)")
+        try #require(sawAll, "got \(received)")
+        let gaps = zip(watchdogTimes.dropFirst(), watchdogTimes).map { $0 - $1 }
+        // Sent at the first poll tick after each half-interval: not faster (a keep-alive per tick would be 0.1 s
+        // apart; the mean is immune to one datagram read late), and never as late as the watchdog itself.
+        let meanGap = (watchdogTimes.last! - watchdogTimes.first!) / Double(watchdogTimes.count - 1)
+        #expect(meanGap >= 0.9, "keep-alives closer than half of WATCHDOG_USEC: \(gaps)")
+        #expect(gaps.allSatisfy { $0 < 2.0 }, "a keep-alive came later than WATCHDOG_USEC (systemd would kill the agent): \(gaps)")
         let ready = try #require(received.first { $0.hasPrefix("READY=1") })
         #expect(ready.contains("STATUS=zm: 1 monitors"), "\(ready)")
         #expect(agent.terminate() == 0)
