@@ -29,6 +29,7 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
 
         // Domain modules, in data-flow order
+        .target(name: "LookoutVersion"),
         .target(name: "PosixThread"),
         .target(name: "MariaDB", dependencies: ["CMariaDB", "CMariaDBLoader"]),
         .target(name: "ZMConfig", dependencies: ["MariaDB"]),
@@ -48,7 +49,7 @@ let package = Package(
             name: "Agent",
             dependencies: [
                 "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutBus", "LookoutJSON", "ZeroMQ", "DemoSimulator",
-                "ZMLog", "PosixThread", "LookoutTOML",
+                "ZMLog", "PosixThread", "LookoutTOML", "LookoutVersion",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -58,7 +59,7 @@ let package = Package(
             name: "LookoutCLI",
             dependencies: [
                 "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutJSON", "LookoutBus", "ZeroMQ", "Agent",
-                "DemoSimulator", "PosixThread",
+                "DemoSimulator", "PosixThread", "LookoutVersion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -83,7 +84,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "zmlog",
-            dependencies: ["ZMLog", "ZMConfig", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["ZMLog", "ZMConfig", "LookoutVersion", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             // lld, like the others: the default linker warns about mktemp inside the static FoundationEssentials.
             linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"])]
         ),

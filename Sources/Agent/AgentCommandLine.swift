@@ -3,7 +3,7 @@
 extension LookoutAgent.Overrides {
     public static let usage = """
         usage: lookout-agent [--config FILE] [--demo] [--map-dir DIR] [--zm-version X.Y.Z] [--poll-hz N]
-                             [--pub ENDPOINT] [--control ENDPOINT]
+                             [--pub ENDPOINT] [--control ENDPOINT] | --version
         The Lookout agent; `lookout run --help` explains every flag.
         """
 
@@ -39,6 +39,7 @@ extension LookoutAgent.Overrides {
             }
             switch name {
             case "--help" where inlineValue == nil, "-h": throw .helpRequested
+            case "--version" where inlineValue == nil: throw .versionRequested
             case "--config": configPath = try value()
             case "--demo" where inlineValue == nil: demo = true
             case "--map-dir": mapDirectory = try value()
@@ -61,4 +62,6 @@ public struct AgentUsageError: Error, CustomStringConvertible, Equatable {
 
     /// Not a mistake: the caller prints the usage and exits 0.
     public static let helpRequested = AgentUsageError("help requested")
+    /// Not a mistake either: the caller prints the version and exits 0.
+    public static let versionRequested = AgentUsageError("version requested")
 }

@@ -6,10 +6,11 @@ import ZMSite
 import Glibc
 import LookoutBus
 import LookoutJSON
+import LookoutVersion
 import ZMShm
 
 extension AgentLoop {
-    static let agentVersion = "0.2.0"
+    static let agentVersion = LookoutVersion.current
 
     var uptime: Double { WallClock.seconds() - startedAt }
 

@@ -1,7 +1,8 @@
 import Logging
+import LookoutVersion
 
 extension LookoutAgent {
-    /// `lookout-agent ARGUMENTS`: `--help` prints the usage (exit 0), a bad argument is named on stderr with the
+    /// `lookout-agent ARGUMENTS`: `--help` prints the usage, `--version` the version (exit 0), a bad argument is named on stderr with the
     /// usage (exit 64, EX_USAGE); otherwise `main(_:)` below.
     public static func main(arguments: [String]) async -> Int32 {
         let overrides: Overrides
@@ -9,6 +10,9 @@ extension LookoutAgent {
             overrides = try Overrides(arguments: arguments)
         } catch .helpRequested {
             print(Overrides.usage)
+            return 0
+        } catch .versionRequested {
+            print(LookoutVersion.current)
             return 0
         } catch {
             AgentLogging.writeStandardError("lookout-agent: \(error)\n\(Overrides.usage)\n")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LookoutVersion
 
 /// `lookout`: ZoneMinder and TS monitor agent and tools.
 @available(macOS 10.15, macCatalyst 13, iOS 13, tvOS 13, watchOS 6, *)
@@ -6,6 +7,7 @@ public struct LookoutCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "lookout",
         abstract: "ZoneMinder monitor agent: reads ZoneMinder's shared memory, publishes state on a ZeroMQ bus.",
+        version: LookoutVersion.current,
         subcommands: [Run.self, Sub.self, Status.self, Dump.self, Watch.self, Trigger.self, Action.self, Simulate.self])
 
     public init() {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import Synchronization
+import LookoutVersion
 import ZMLog
 
 /// `zmlog`: log a message the way ZoneMinder's own programs do, from a shell script, a Python hook or a cron job.
@@ -31,7 +32,8 @@ struct ZMLogCommand: ParsableCommand {
               some-command 2>&1 | zmlog --id mycron --level WAR
               zmlog --id zmfilter_3 --flavour perl --file zmfilter.pl --line 42 "filter ran"
               LOG_PRINT=1 zmlog --id test "also printed on the terminal (when stderr is a tty)"
-            """)
+            """,
+        version: LookoutVersion.current)
 
     @Option(help: "Logger id (Logs.Component, syslog ident, <id>.log). ZoneMinder style: zmc_m1, zmfilter_3.")
     var id = "zmlog"
