@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "MonitorStateTests", dependencies: ["MonitorState", "ZMShm", "DemoSimulator"]),
         .testTarget(name: "LookoutBusTests", dependencies: ["LookoutBus", "ZeroMQ", "LookoutJSON"]),
         .testTarget(name: "LookoutTOMLTests", dependencies: ["LookoutTOML"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "ZMShm", "DemoSimulator", "MonitorState", "LookoutBus"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "ZMShm", "DemoSimulator", "MonitorState", "LookoutBus", "LookoutVersion"]),
         .testTarget(
             name: "LookoutIntegrationTests",
             dependencies: ["ZMShm", "ZMConfig", "MariaDB", "MonitorState", "LookoutCLI", "DemoSimulator"]
