@@ -79,6 +79,7 @@ public final class AgentLogging: Sendable {
             fields.append(("database", .object([
                 ("connected", .bool(statistics.connected)), ("inserted", .from(statistics.insertedRows)),
                 ("rejected", .from(statistics.rejectedRows)), ("spooled", .from(statistics.spool.pendingRows)),
+                ("spooled_in_memory", .from(statistics.spool.memoryRows)),
                 ("dropped", .from(statistics.spool.droppedRows)), ("spool_write_failures", .from(statistics.spool.failedWrites)),
             ])))
         }

@@ -64,6 +64,8 @@ public final class LogSpool: Sendable {
         var droppedTotal = 0
         var failedWrites = 0
         var closed = false
+        /// Rows the file kept at `close` (for a writer that reports them after closing).
+        var rowsLeftInFile = 0
     }
 
     /// Opens (or creates) the first of `candidates` that no other process holds (`flock`), keeping rows a previous
@@ -92,7 +94,7 @@ public final class LogSpool: Sendable {
     public var statistics: Statistics {
         state.withLock {
             Statistics(
-                pendingRows: ($0.file?.rows ?? 0) + $0.memory.count,
+                pendingRows: ($0.file?.rows ?? $0.rowsLeftInFile) + $0.memory.count,
                 pendingBytes: ($0.file?.pendingBytes ?? 0) + $0.memory.bytes, memoryRows: $0.memory.count,
                 droppedRows: $0.droppedTotal, failedWrites: $0.failedWrites)
         }
@@ -173,6 +175,7 @@ public final class LogSpool: Sendable {
             Self.moveMemoryToFile(&state, limit: limitBytes)
             guard let file = state.file, let path else { return }
             file.close(path: path)
+            state.rowsLeftInFile = file.rows
             state.file = nil
         }
     }
