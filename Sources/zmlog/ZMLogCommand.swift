@@ -115,17 +115,13 @@ struct ZMLogCommand: ParsableCommand {
         if !problems.isEmpty { throw ExitCode(1) }
     }
 
-    /// Rows the database did not take before the drain timeout: waiting in the spool file, lost from memory, or
-    /// dropped earlier (spool and memory full).
+    /// Rows the database did not take: waiting in the spool file, or dropped (spool and memory full). Rows lost
+    /// from memory at close are reported by the writer itself.
     static func reportLeftovers(_ spool: LogSpool, id: String, _ problems: ProblemLog) {
         let stats = spool.statistics
         let inFile = stats.pendingRows - stats.memoryRows
         if inFile > 0, let path = spool.path {
             problems.add("\(inFile) Logs row(s) wait in \(path); the next zmlog --id \(id) sends them when the database is back")
-        }
-        if stats.memoryRows > 0 {
-            problems.add("\(stats.memoryRows) Logs row(s) lost: the database did not take them in time and the spool "
-                + "\(spool.path ?? "file") could not keep them")
         }
         if stats.droppedRows > 0 {
             problems.add("\(stats.droppedRows) Logs row(s) dropped: spool and memory queue full; a WAR row in Logs "

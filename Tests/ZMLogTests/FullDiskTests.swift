@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MariaDB
 import Synchronization
 import Testing
 @testable import ZMLog
@@ -83,6 +84,23 @@ struct FullDiskTests {
         #expect(note.message == "Log spool full or unwritable (1048576 bytes) and memory queue full (4096 bytes): "
             + "\(dropped) row(s) logged between TimeKey \(row(kept).timestamp.timeKey) and \(row(199).timestamp.timeKey) were dropped")
         #expect(after.last == row(500))
+    }
+
+    @Test("rows still in memory at close (disk full, database away) are reported as lost, not lost silently")
+    func memoryRowsLeftAtCloseAreReported() throws {
+        let disk = try SmallDisk()
+        let problems = Mutex<[String]>([])
+        let writer = DatabaseWriter(
+            options: DatabaseWriter.Options(
+                settings: MariaDBSettings(unixSocket: disk.file("no-server.sock"), user: "u", password: "p", database: "zm"),
+                spoolPaths: [disk.file("away.spool")], retryDelay: 10),
+            report: { p in problems.withLock { $0.append(p) } })
+        disk.fill()
+        for n in 0..<100 { writer.enqueue(row(n)) }
+        writer.close(drainTimeout: 0)
+        let lost = writer.spool.statistics.memoryRows
+        #expect(lost > 0)
+        #expect(problems.withLock { $0 }.contains { $0.hasPrefix("\(lost) Logs row(s) lost at close") }, "\(problems.withLock { $0 })")
     }
 
     @Test("file lines are whole or absent on a full disk, and the failure is reported once while the disk flaps")

@@ -135,6 +135,11 @@ public final class DatabaseWriter: LogRowSink {
         wake.signal()
         finished.wait()
         spool.close()
+        let lost = spool.statistics.memoryRows
+        if lost > 0 {
+            report("\(lost) Logs row(s) lost at close: the database did not take them in time and the spool "
+                + "\(spool.path ?? "(memory)") could not keep them")
+        }
     }
 
     /// Blocks until the spool is empty or `timeout` passes; returns whether it emptied. For tests and benchmarks.
