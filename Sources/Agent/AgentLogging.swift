@@ -33,18 +33,27 @@ public final class AgentLogging: Sendable {
         self.logger = logger
     }
 
-    /// Listens for `zmlog` at `path` when this logger writes to the database; returns why not otherwise.
-    func listen(path: String) -> String? {
+    /// Listens for `zmlog` at `path` when this logger writes to the database; returns why not otherwise. The socket
+    /// gets `mode` and `group` (the bus sockets' `bus.socket_mode` and `bus.group`): who may connect may write `Logs`
+    /// rows under any Component.
+    func listen(path: String, mode: UInt32, group: String) -> String? {
         guard let database = logger.database else {
             return "zmlog hand-off off: the agent has no database output (zm.conf credentials, ZM_LOG_LEVEL_DATABASE)"
         }
+        let opened: LogSocketReceiver
         do {
-            let opened = try LogSocketReceiver(path: path, sink: database)
-            receiver.withLock { $0 = opened }
-            return nil
+            opened = try LogSocketReceiver(path: path, mode: mode, sink: database)
         } catch {
             return "zmlog hand-off off: \(error)"
         }
+        do {
+            try RuntimeDirectory.finish("ipc://\(path)", mode: mode, group: group)
+        } catch {
+            opened.stop()
+            return "zmlog hand-off off: \(error)"
+        }
+        receiver.withLock { $0 = opened }
+        return nil
     }
 
     /// Stops the hand-off, then flushes every output; rows the database cannot take in `drainTimeout` seconds stay
@@ -70,6 +79,7 @@ public final class AgentLogging: Sendable {
             fields.append(("database", .object([
                 ("connected", .bool(statistics.connected)), ("inserted", .from(statistics.insertedRows)),
                 ("rejected", .from(statistics.rejectedRows)), ("spooled", .from(statistics.spool.pendingRows)),
+                ("spooled_in_memory", .from(statistics.spool.memoryRows)),
                 ("dropped", .from(statistics.spool.droppedRows)), ("spool_write_failures", .from(statistics.spool.failedWrites)),
             ])))
         }

@@ -42,7 +42,7 @@ public enum LookoutAgent {
         _ configuration: AgentConfiguration, demo: Bool, logger: Logger, logging: AgentLogging? = nil
     ) async throws {
         var configuration = configuration
-        useUserRuntimeDirectoryIfNeeded(&configuration, logger: logger)
+        try useUserRuntimeDirectoryIfNeeded(&configuration, logger: logger)
         var simulator: DemoSimulator?
         var options = ZoneMinderContext.Options(
             mapDirectory: configuration.zoneMinder.mapDirectory, zmVersion: configuration.zoneMinder.version,
@@ -83,12 +83,15 @@ public enum LookoutAgent {
     }
 
     /// A user who is not root cannot create /run/lookout; with the default endpoints, use a private directory
-    /// instead and say so, rather than failing a quick try.
-    private static func useUserRuntimeDirectoryIfNeeded(_ configuration: inout AgentConfiguration, logger: Logger) {
+    /// instead and say so, rather than failing a quick try. A fallback directory someone else could write is refused.
+    private static func useUserRuntimeDirectoryIfNeeded(
+        _ configuration: inout AgentConfiguration, logger: Logger
+    ) throws(AgentStartError) {
         typealias Bus = AgentConfiguration.Bus
         guard configuration.bus.publish == Bus.defaultPublish, configuration.bus.control == Bus.defaultControl,
               !RuntimeDirectory.usable(Bus.defaultPublish) else { return }
         let base = getenv("XDG_RUNTIME_DIR").map { "\(String(cString: $0))/lookout" } ?? "/tmp/lookout-\(getuid())"
+        try RuntimeDirectory.makePrivate(base, uid: getuid())
         configuration.bus.publish = "ipc://\(base)/state.pub"
         configuration.bus.control = "ipc://\(base)/control"
         configuration.bus.runtimeDirectoryMode = 0o700
@@ -97,8 +100,9 @@ public enum LookoutAgent {
         logger.warning("/run/lookout is not writable by this user; publishing on \(configuration.bus.publish) and answering on \(configuration.bus.control)")
     }
 
-    /// The socket's directory is made like the bus's (mode, group); a socket that cannot be opened is reported, not
-    /// fatal: `zmlog` then writes the database itself.
+    /// The socket and its directory are made like the bus's (`bus.socket_mode`, `bus.runtime_dir_mode`, `bus.group`):
+    /// who may connect may write `Logs` rows. A socket that cannot be opened is reported, not fatal: `zmlog` then
+    /// writes the database itself.
     private static func listenForZmlog(_ logging: AgentLogging, _ configuration: AgentConfiguration, logger: Logger) {
         let path = configuration.log.socket
         let bus = configuration.bus
@@ -108,7 +112,7 @@ public enum LookoutAgent {
             logger.warning("zmlog hand-off off: \(error)")
             return
         }
-        if let problem = logging.listen(path: path) {
+        if let problem = logging.listen(path: path, mode: bus.socketMode, group: bus.group) {
             logger.warning("\(problem)")
         } else {
             logger.info("zmlog hands Logs rows to the agent on \(path)")

@@ -34,6 +34,33 @@ enum RuntimeDirectory {
         try applyGroup(group, to: path)
     }
 
+    /// The per-user fallback (`$XDG_RUNTIME_DIR/lookout`, `/tmp/lookout-<uid>`) is created 0700. One that exists is
+    /// used only when it is a directory (not a symlink) owned by `uid` that no group or other user may write: in a
+    /// shared /tmp another user may have made it first, and could then replace the agent's sockets with their own.
+    static func makePrivate(_ directory: String, uid: uid_t) throws(AgentStartError) {
+        if mkdir(directory, 0o700) == 0 { return }
+        guard errno == EEXIST else {
+            throw AgentStartError("cannot create \(directory): \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        guard lstat(directory, &info) == 0 else {
+            throw AgentStartError("cannot inspect \(directory): \(String(cString: strerror(errno)))")
+        }
+        let kind = info.st_mode & S_IFMT
+        let mode = info.st_mode & 0o7777
+        let problem: String? =
+            kind == S_IFLNK ? "it is a symbolic link"
+            : kind != S_IFDIR ? "it is not a directory"
+            : info.st_uid != uid ? "it belongs to another user"
+            : mode & 0o022 != 0 ? "group or others may write it"
+            : nil
+        guard let problem else { return }
+        throw AgentStartError(
+            "refusing \(directory) as the agent's runtime directory: \(problem) (owner \(userName(info.st_uid)), mode "
+                + "\(octal(mode))); it must be a directory of \(userName(uid)) that only its owner may write. Remove it, "
+                + "or set XDG_RUNTIME_DIR, or bus.pub and bus.control")
+    }
+
     /// Whether the default `/run/lookout` can be used by this process (root, or an existing writable directory).
     static func usable(_ endpoint: String) -> Bool {
         guard let path = socketPath(endpoint) else { return true }
@@ -48,6 +75,16 @@ enum RuntimeDirectory {
         guard chown(path, uid_t.max, entry.pointee.gr_gid) == 0 else {
             throw AgentStartError("cannot give \(path) to group \(group): \(String(cString: strerror(errno)))")
         }
+    }
+
+    private static func userName(_ uid: uid_t) -> String {
+        guard let entry = getpwuid(uid) else { return "uid \(uid)" }
+        return "\(String(cString: entry.pointee.pw_name)) (uid \(uid))"
+    }
+
+    private static func octal(_ mode: mode_t) -> String {
+        let digits = String(mode, radix: 8)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
     /// `/a/b/c` → `/a/b`, `/a` → `/`, `a` → `` (as NSString's deletingLastPathComponent, for absolute paths).

@@ -24,3 +24,15 @@ enum LogMessageLimits {
         text.count > maxCharacters ? String(text.prefix(maxCharacters)) : text
     }
 }
+
+extension LogFlavour {
+    /// The most of one message any output can keep, so a reader (zmlog's stdin) need not hold more: C++ cuts the
+    /// whole file line at 4095 bytes, so no longer message survives; the Perl flavour keeps up to the `Logs.Message`
+    /// column's 65535 bytes (Perl itself has no limit on its file line; ours is cut there too).
+    public var keptMessageBytes: Int {
+        switch self {
+        case .cpp: LogMessageLimits.cppLineBytes
+        case .perl: LogMessageLimits.messageColumnBytes
+        }
+    }
+}

@@ -27,6 +27,41 @@ enum Posix {
         return text.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
     }
 
+    /// Appends `line` with one `write(2)` on an `O_APPEND` descriptor, whole or not at all: after a short write (a
+    /// full disk takes what fits) the partial bytes are cut off again with `ftruncate`, provided they are still the
+    /// file's tail (another process may have appended after them; then they stay, and `.torn` says so).
+    static func appendWhole(_ fd: Int32, _ line: String) -> AppendOutcome {
+        var line = line
+        return line.withUTF8 { bytes -> AppendOutcome in
+            var written: Int
+            repeat { written = write(fd, bytes.baseAddress, bytes.count) } while written < 0 && errno == EINTR
+            if written == bytes.count { return .written }
+            if written < 0 { return .failed(errno: errno) }
+            let end = lseek(fd, 0, SEEK_CUR)
+            var status = stat()
+            guard end >= written, fstat(fd, &status) == 0, status.st_size == end,
+                  ftruncate(fd, end - off_t(written)) == 0
+            else { return .torn(errno: ENOSPC) }
+            return .failed(errno: ENOSPC)
+        }
+    }
+
+    enum AppendOutcome: Equatable {
+        case written
+        /// Nothing of the line is in the file.
+        case failed(errno: Int32)
+        /// Part of the line is in the file and could not be cut off.
+        case torn(errno: Int32)
+    }
+
+    /// Whether `path` still names the file open on `fd` (false when it was moved, removed or replaced).
+    static func pathNamesOpenFile(_ path: String, _ fd: Int32) -> Bool {
+        var named = stat()
+        var open = stat()
+        guard stat(path, &named) == 0, fstat(fd, &open) == 0 else { return false }
+        return named.st_dev == open.st_dev && named.st_ino == open.st_ino
+    }
+
     static func isTTY(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
     /// `O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC`, mode 0666 & ~umask. Returns the descriptor and whether the file was

@@ -27,11 +27,19 @@ enum LoggerSignals {
         return fd
     }()
 
+    static let numbers = [SIGHUP, SIGWINCH, SIGUSR1, SIGUSR2]
+
     static func register(_ logger: ZMLogger) {
         guard watcher >= 0 else { return }
         registry.loggers.withLock { $0[ObjectIdentifier(logger)] = WeakLogger(logger: logger) }
+        catchAll()
+    }
+
+    /// Installs the handler for each signal not yet caught; until a logger registers, the watcher ignores them.
+    static func catchAll() {
+        guard watcher >= 0 else { return }
         registry.started.withLock { started in
-            for number in [SIGHUP, SIGWINCH, SIGUSR1, SIGUSR2] where !started.contains(number) {
+            for number in numbers where !started.contains(number) {
                 if czmlog_signal_catch(number) == 0 { started.insert(number) }
             }
         }
@@ -47,7 +55,7 @@ enum LoggerSignals {
         // process-directed signal always has a thread to land on, and the handler runs on this idle one.
         var handled = sigset_t()
         sigemptyset(&handled)
-        for number in [SIGHUP, SIGWINCH, SIGUSR1, SIGUSR2] { sigaddset(&handled, number) }
+        for number in numbers { sigaddset(&handled, number) }
         pthread_sigmask(SIG_UNBLOCK, &handled, nil)
         var byte: UInt8 = 0
         while true {
@@ -72,5 +80,18 @@ extension ZMLogger {
     /// SIGUSR2 → level − 1. They are process-wide and replace the default actions (SIGHUP no longer terminates).
     public func installSignalHandlers() {
         LoggerSignals.register(self)
+    }
+
+    /// For a program whose own threads should never see the logger signals (a CLI blocked in `read` on stdin):
+    /// blocks them in the calling thread — call it first in `main`, before any thread starts, so that every later
+    /// thread inherits the mask — and catches them on the logger's signal thread, which alone unblocks them. From
+    /// now on SIGHUP, SIGWINCH, SIGUSR1 and SIGUSR2 no longer end the process; until a logger calls
+    /// `installSignalHandlers()` they are ignored.
+    public static func routeSignalsToLoggerThread() {
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        for number in LoggerSignals.numbers { sigaddset(&blocked, number) }
+        pthread_sigmask(SIG_BLOCK, &blocked, nil)
+        LoggerSignals.catchAll()
     }
 }

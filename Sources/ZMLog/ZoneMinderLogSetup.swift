@@ -17,6 +17,9 @@ public struct ZoneMinderLogSetup: Sendable {
     public var spoolDirectory: String?
     /// Spool bound; default `$LOOKOUT_LOG_SPOOL_MAX` bytes, else 64 MiB.
     public var spoolLimitBytes: Int?
+    /// Bound of the rows waiting in memory when the spool file refuses them (full disk); default
+    /// `$LOOKOUT_LOG_MEMORY_MAX` bytes, else 8 MiB.
+    public var memoryLimitBytes: Int?
     public var syslogSocketPath: String
     /// Replaces the database sink (e.g. `LogSocketSender` to the agent); nil builds a `DatabaseWriter`.
     public var databaseSink: (any LogRowSink)?
@@ -24,7 +27,7 @@ public struct ZoneMinderLogSetup: Sendable {
     public init(
         id: String, flavour: LogFlavour = .cpp, confDirectory: String = "/etc/zm",
         environment: [String: String] = ZoneMinderLogSetup.processEnvironment(), stderrIsTTY: Bool? = nil,
-        spoolDirectory: String? = nil, spoolLimitBytes: Int? = nil, syslogSocketPath: String = "/dev/log",
+        spoolDirectory: String? = nil, spoolLimitBytes: Int? = nil, memoryLimitBytes: Int? = nil, syslogSocketPath: String = "/dev/log",
         databaseSink: (any LogRowSink)? = nil
     ) {
         self.id = id
@@ -34,6 +37,7 @@ public struct ZoneMinderLogSetup: Sendable {
         self.stderrIsTTY = stderrIsTTY ?? Posix.isTTY(STDERR_FILENO)
         self.spoolDirectory = spoolDirectory
         self.spoolLimitBytes = spoolLimitBytes
+        self.memoryLimitBytes = memoryLimitBytes
         self.syslogSocketPath = syslogSocketPath
         self.databaseSink = databaseSink
     }
@@ -123,11 +127,12 @@ public struct ZoneMinderLogSetup: Sendable {
             Posix.chown(directory, user: owner.user, group: owner.group)
         }
         let limit = spoolLimitBytes ?? environment["LOOKOUT_LOG_SPOOL_MAX"].flatMap { Int($0) } ?? 64 << 20
+        let memory = memoryLimitBytes ?? environment["LOOKOUT_LOG_MEMORY_MAX"].flatMap { Int($0) } ?? 8 << 20
         return DatabaseWriter.Options(
             settings: settings,
             spoolPaths: DatabaseWriter.spoolCandidates(
                 directory: directory, id: resolved.configuration.identity.id, pid: getpid()),
-            spoolLimitBytes: limit)
+            spoolLimitBytes: limit, memoryLimitBytes: memory)
     }
 
     public static func processEnvironment() -> [String: String] {

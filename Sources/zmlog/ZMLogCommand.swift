@@ -83,18 +83,21 @@ struct ZMLogCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Before any thread starts: logrotate's SIGHUP must reopen the file, not end zmlog mid-stream.
+        ZMLogger.routeSignalsToLoggerThread()
         let problems = ProblemLog()
         let environment = ZoneMinderLogSetup.processEnvironment()
         let setup = ZoneMinderLogSetup(
             id: id, flavour: LogFlavour(rawValue: flavour)!, confDirectory: confDir, environment: environment)
         let agent = noAgent ? nil : (socket ?? environment[LogSocketProtocol.environmentVariable] ?? LogSocketProtocol.defaultPath)
         let logger = setup.makeLogger(agentSocketPath: agent) { problems.add($0) }
+        logger.installSignalHandlers()
         let level = LogLevel(parsing: level)!
         let file = file ?? Self.callerName()
 
         if message.isEmpty {
             var number = 0
-            StandardInput.forEachLine { bytes in
+            StandardInput.forEachLine(keepingAtMost: logger.flavour.keptMessageBytes) { bytes in
                 number += 1
                 let text = String(decoding: bytes, as: UTF8.self)
                 if String(validating: bytes, as: UTF8.self) == nil {
@@ -110,12 +113,22 @@ struct ZMLogCommand: ParsableCommand {
             logger.log(level, message.joined(separator: " "), file: file, line: line, package: package)
         }
         logger.close(drainTimeout: drainTimeout)
-        if let writer = logger.database as? DatabaseWriter, writer.spool.statistics.pendingRows > 0 {
-            let stats = writer.spool.statistics
-            problems.add("\(stats.pendingRows) Logs row(s) wait in \(writer.spool.path ?? "memory (lost now)"); "
-                + "the next zmlog --id \(logger.identity.id) sends them when the database is back")
-        }
+        if let writer = logger.database as? DatabaseWriter { Self.reportLeftovers(writer.spool, id: logger.identity.id, problems) }
         if !problems.isEmpty { throw ExitCode(1) }
+    }
+
+    /// Rows the database did not take: waiting in the spool file, or dropped (spool and memory full). Rows lost
+    /// from memory at close are reported by the writer itself.
+    static func reportLeftovers(_ spool: LogSpool, id: String, _ problems: ProblemLog) {
+        let stats = spool.statistics
+        let inFile = stats.pendingRows - stats.memoryRows
+        if inFile > 0, let path = spool.path {
+            problems.add("\(inFile) Logs row(s) wait in \(path); the next zmlog --id \(id) sends them when the database is back")
+        }
+        if stats.droppedRows > 0 {
+            problems.add("\(stats.droppedRows) Logs row(s) dropped: spool and memory queue full; a WAR row in Logs "
+                + "says so when the database takes it")
+        }
     }
 
     /// The program that ran us (`/proc/<ppid>/comm`: a script's own name when it has a #! line), else `zmlog`.

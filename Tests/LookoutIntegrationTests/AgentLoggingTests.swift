@@ -16,9 +16,15 @@ struct AgentLoggingTests {
         let directory = TemporaryDirectory()
         let socket = "\(directory.path)/log.sock"
         let agent = try AgentProcess(
-            toml: "[log]\nid = \"\(id)\"\nsocket = \"\(socket)\"\n", arguments: ["--demo"], directory: directory)
+            toml: "[bus]\nsocket_mode = \"0640\"\ngroup = \"www-data\"\n[log]\nid = \"\(id)\"\nsocket = \"\(socket)\"\n",
+            arguments: ["--demo"], directory: directory)
         defer { directory.cleanup() }
         let epoch = try agent.waitReady()
+        // Who may connect to log.sock may write Logs rows under any Component: it is made like the bus sockets.
+        var info = stat()
+        #expect(stat(socket, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o640, "log.sock mode \(String(info.st_mode & 0o777, radix: 8))")
+        #expect(info.st_gid == getgrnam("www-data")?.pointee.gr_gid, "log.sock group \(info.st_gid)")
 
         let ready = "ready epoch=\(epoch)"
         #expect(Peer.waitUntil(timeout: 10) { readText(logFile).contains(ready) }, "\(logFile): \(readText(logFile))")

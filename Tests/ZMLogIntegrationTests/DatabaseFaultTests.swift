@@ -13,10 +13,12 @@ struct DatabaseFaultTests {
             message: "row \(n)" + String(repeating: "x", count: size), file: "DatabaseFaultTests.swift", line: UInt16(n % 65536))
     }
 
-    func writer(_ db: PrivateMariaDB, spool: String, limit: Int = 64 << 20, problems: Problems) -> DatabaseWriter {
+    func writer(
+        _ db: PrivateMariaDB, spool: String, limit: Int = 64 << 20, memoryLimit: Int = 8 << 20, problems: Problems
+    ) -> DatabaseWriter {
         DatabaseWriter(
             options: DatabaseWriter.Options(
-                settings: db.settings, spoolPaths: [spool], spoolLimitBytes: limit, batchRows: 200,
+                settings: db.settings, spoolPaths: [spool], spoolLimitBytes: limit, memoryLimitBytes: memoryLimit, batchRows: 200,
                 retryDelay: 0.05, maximumRetryDelay: 0.2),
             report: { problems.add($0) })
     }
@@ -49,7 +51,7 @@ struct DatabaseFaultTests {
         let db = try PrivateMariaDB()
         db.stop()
         let problems = Problems()
-        let writer = writer(db, spool: db.directory.file("bound.spool"), limit: 32 << 10, problems: problems)
+        let writer = writer(db, spool: db.directory.file("bound.spool"), limit: 32 << 10, memoryLimit: 16 << 10, problems: problems)
         for n in 0..<1000 { writer.enqueue(row("bound", n, size: 100)) }
         let dropped = writer.spool.statistics.droppedRows
         #expect(dropped > 0)
@@ -64,7 +66,8 @@ struct DatabaseFaultTests {
         let kept = 1000 - dropped
         #expect(messages.count == kept + 2)
         #expect(Array(messages.prefix(kept)) == (0..<kept).map { "row \($0)" + String(repeating: "x", count: 100) })
-        #expect(messages[kept].hasPrefix("Log spool full (32768 bytes): \(dropped) row(s) logged between TimeKey"))
+        #expect(messages[kept].hasPrefix(
+            "Log spool full or unwritable (32768 bytes) and memory queue full (16384 bytes): \(dropped) row(s) logged between TimeKey"))
         #expect(messages.last == "row 5000")
     }
 

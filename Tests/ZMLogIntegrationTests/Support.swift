@@ -8,7 +8,8 @@ import Testing
 enum Paths {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
-    static let zmlog = packageRoot + "/.build/debug/zmlog"
+    /// `$ZMLOG_UNDER_TEST` runs the zmlog tests against another build (e.g. an older one, to see a test fail).
+    static let zmlog = ProcessInfo.processInfo.environment["ZMLOG_UNDER_TEST"] ?? packageRoot + "/.build/debug/zmlog"
     static let zmCreateSQL = "/usr/share/zoneminder/db/zm_create.sql"
     static let peerSocket = "/run/zm-peer/mysqld/mysqld.sock"
 }

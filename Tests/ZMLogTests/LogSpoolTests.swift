@@ -100,19 +100,20 @@ struct LogSpoolTests {
 
     @Test(arguments: [true, false]) func atTheBoundNewRowsAreDroppedCountedAndNoted(onDisk: Bool) throws {
         let dir = TemporaryDirectory()
-        let spool = LogSpool(candidates: onDisk ? [dir.file("c.spool")] : [], limitBytes: 8192)
+        let spool = LogSpool(candidates: onDisk ? [dir.file("c.spool")] : [], limitBytes: 8192, memoryLimitBytes: 4096)
         var queued = 0
         var results: [LogSpool.AppendResult] = []
         for n in 0..<200 {
             let result = spool.append(row(n, message: String(repeating: "m", count: 100)))
             results.append(result)
-            if result == .queued { queued += 1 }
+            if case .dropped = result {} else { queued += 1 }
         }
         let dropped = 200 - queued
         #expect(dropped > 0)
-        #expect(results.filter { $0 == .dropped(startsRun: true) }.count == 1)
+        #expect(results.filter { $0 == .dropped(report: true) }.count == 1)
+        #expect(results.filter { $0 == .queuedInMemory(report: .full) }.count == (onDisk ? 1 : 0))
         #expect(spool.statistics.droppedRows == dropped)
-        #expect(spool.statistics.pendingBytes <= 8192)
+        #expect(spool.statistics.pendingBytes <= 8192 + (onDisk ? 4096 : 0))
 
         // Drain, then the next append first queues the note about the gap.
         while !spool.isEmpty { spool.commit(spool.peek(maxRows: 1000, maxBytes: 1 << 20)) }

@@ -48,3 +48,4 @@ extension String {
         return text
     }
 }
+

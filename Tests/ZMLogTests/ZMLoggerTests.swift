@@ -156,7 +156,7 @@ struct LoggerWithoutDatabaseTests {
         let logging = DatabaseWriter(
             options: DatabaseWriter.Options(
                 settings: MariaDBSettings(unixSocket: dir.file("no-server.sock"), user: "u", password: "p", database: "zm"),
-                spoolPaths: [dir.file("x.spool")], spoolLimitBytes: 4096, retryDelay: 10),
+                spoolPaths: [dir.file("x.spool")], spoolLimitBytes: 4096, memoryLimitBytes: 4096, retryDelay: 10),
             report: { reporter.forward($0) })
         let logger = ZMLogger(
             configuration: LogConfiguration(

@@ -19,9 +19,12 @@ public final class LogSocketReceiver: Sendable {
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
-    /// Binds `path` (a stale socket file there is replaced; the directory must exist) with mode 0666 so scripts of
-    /// any user may log; restrict access through the directory's permissions.
-    public init(path: String = LogSocketProtocol.defaultPath, sink: any LogRowSink) throws(LogSocketError) {
+    /// Binds `path` (a stale socket file there is replaced; the directory must exist) and gives it `mode`. Whoever may
+    /// connect writes `Logs` rows under any Component, so the mode decides who may: 0660 and a group (the agent's
+    /// `bus.socket_mode`/`bus.group`) for the scripts of that group, 0666 for every local user.
+    public init(
+        path: String = LogSocketProtocol.defaultPath, mode: UInt32 = 0o660, sink: any LogRowSink
+    ) throws(LogSocketError) {
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw LogSocketError(function: "socket", path: path, errno: errno) }
         unlink(path)
@@ -30,7 +33,12 @@ public final class LogSocketReceiver: Sendable {
             close(fd)
             throw LogSocketError(function: "bind", path: path, errno: rc)
         }
-        chmod(path, 0o666)
+        guard chmod(path, mode_t(mode)) == 0 else {
+            let failure = errno
+            close(fd)
+            unlink(path)
+            throw LogSocketError(function: "chmod", path: path, errno: failure)
+        }
         var size: Int32 = 4 << 20
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
         self.path = path

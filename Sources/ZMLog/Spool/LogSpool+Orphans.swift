@@ -15,7 +15,10 @@ extension LogSpool {
             var moved = 0
             while !orphan.isEmpty {
                 let batch = orphan.peek(maxRows: 500, maxBytes: 1 << 20)
-                for row in batch.rows where append(row) == .queued { moved += 1 }
+                for row in batch.rows {
+                    if case .dropped = append(row) { continue }
+                    moved += 1
+                }
                 orphan.commit(batch)
             }
             orphan.close()

@@ -18,6 +18,8 @@ public final class DatabaseWriter: LogRowSink {
         /// Spool files to try, in order (see `DatabaseWriter.spoolCandidates`); empty for an in-memory spool.
         public var spoolPaths: [String]
         public var spoolLimitBytes: Int
+        /// Rows the spool file refuses (full disk) wait in memory up to this many bytes; beyond it they are dropped.
+        public var memoryLimitBytes: Int
         public var batchRows: Int
         public var batchBytes: Int
         /// First reconnect delay, doubled per failure up to `maximumRetryDelay` (seconds).
@@ -26,11 +28,12 @@ public final class DatabaseWriter: LogRowSink {
 
         public init(
             settings: MariaDBSettings, spoolPaths: [String] = [], spoolLimitBytes: Int = 64 << 20,
-            batchRows: Int = 500, batchBytes: Int = 1 << 20, retryDelay: Double = 0.25, maximumRetryDelay: Double = 10
+            memoryLimitBytes: Int = 8 << 20, batchRows: Int = 500, batchBytes: Int = 1 << 20, retryDelay: Double = 0.25, maximumRetryDelay: Double = 10
         ) {
             self.settings = settings
             self.spoolPaths = spoolPaths
             self.spoolLimitBytes = spoolLimitBytes
+            self.memoryLimitBytes = memoryLimitBytes
             self.batchRows = batchRows
             self.batchBytes = batchBytes
             self.retryDelay = retryDelay
@@ -72,7 +75,8 @@ public final class DatabaseWriter: LogRowSink {
     public init(options: Options, report: @escaping @Sendable (String) -> Void) {
         self.options = options
         self.report = report
-        spool = LogSpool(candidates: options.spoolPaths, limitBytes: options.spoolLimitBytes)
+        spool = LogSpool(
+            candidates: options.spoolPaths, limitBytes: options.spoolLimitBytes, memoryLimitBytes: options.memoryLimitBytes)
         if !options.spoolPaths.isEmpty, spool.path == nil {
             control.withLock {
                 $0.pendingReports.append(
@@ -95,17 +99,27 @@ public final class DatabaseWriter: LogRowSink {
     }
 
     public func enqueue(_ row: LogsRow) {
-        if case .dropped(startsRun: true) = spool.append(row) {
-            let stats = spool.statistics
-            control.withLock {
-                $0.pendingReports.append(
-                    "log spool \(spool.path ?? "(memory)") full or unwritable (limit \(spool.limitBytes) bytes): "
-                        + "dropping new database rows until the database catches up (\(stats.droppedRows) dropped, "
-                        + "\(stats.failedWrites) write failure(s) so far); the file and syslog outputs keep every line")
-            }
+        if let problem = Self.problem(spool.append(row), spool) {
+            control.withLock { $0.pendingReports.append(problem) }
             wake.signal()
         }
         if sleeping.exchange(false, ordering: .acquiringAndReleasing) { wake.signal() }
+    }
+
+    /// What to report about an append: only the first refusal or drop of an episode.
+    private static func problem(_ result: LogSpool.AppendResult, _ spool: LogSpool) -> String? {
+        let name = spool.path ?? "(memory)"
+        switch result {
+        case .queued, .queuedInMemory(report: nil), .dropped(report: false):
+            return nil
+        case .queuedInMemory(report: let refusal?):
+            return "log spool \(name) cannot take rows (\(refusal)): database rows wait in memory (limit "
+                + "\(spool.memoryLimitBytes) bytes), in order, and are sent from there"
+        case .dropped(report: true):
+            let bound = spool.path == nil ? "" : " and its memory queue full (limit \(spool.memoryLimitBytes) bytes)"
+            return "log spool \(name) full or unwritable (limit \(spool.limitBytes) bytes)\(bound): dropping new "
+                + "database rows until there is room; a WAR row in Logs will give their count and time range"
+        }
     }
 
     /// Wakes the writer now (e.g. a test that restarted the server does not want to wait for the back-off).
@@ -121,6 +135,11 @@ public final class DatabaseWriter: LogRowSink {
         wake.signal()
         finished.wait()
         spool.close()
+        let lost = spool.statistics.memoryRows
+        if lost > 0 {
+            report("\(lost) Logs row(s) lost at close: the database did not take them in time and the spool "
+                + "\(spool.path ?? "(memory)") could not keep them")
+        }
     }
 
     /// Blocks until the spool is empty or `timeout` passes; returns whether it emptied. For tests and benchmarks.
@@ -157,6 +176,7 @@ public final class DatabaseWriter: LogRowSink {
                 continue
             }
             guard let live = connection else {
+                spool.moveMemoryToFile()  // the database is away: free memory for new rows while the disk has room
                 let now = monotonicSeconds()
                 if now < nextAttempt {
                     if closing { return }  // no time to wait out a back-off while closing

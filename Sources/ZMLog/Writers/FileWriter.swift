@@ -1,24 +1,32 @@
 internal import Glibc
 
 /// The log file output: opened lazily on the first line (as C++ does), one `write(2)` per line on an `O_APPEND`
-/// descriptor (safe when several processes share a file), reopened on the next line after `requestReopen()`
-/// (SIGHUP/SIGWINCH), so logrotate's move-then-signal loses and duplicates nothing.
+/// descriptor (safe when several processes share a file), each line whole or not at all (`Posix.appendWhole`).
+/// Reopened before the next line after `requestReopen()` (SIGHUP/SIGWINCH), so logrotate's move-then-signal loses and
+/// duplicates nothing, and also when the path no longer names the open file (checked every `moveCheckSeconds`):
+/// a rotation without a signal, or a removed file, costs at most that long of lines in the old file.
 ///
 /// Not thread-safe: `ZMLogger` calls it under its lock.
 final class FileWriter {
+    /// A write failure this long after the last one starts a new episode: a disk that flaps between full and not is
+    /// reported once, not once per gap.
+    static let quietSeconds = 60.0
+
     private(set) var path: String
     private let owner: (user: String, group: String)?
+    private let moveCheckSeconds: Double
     private var fd: Int32 = -1
     private var reopenRequested = false
+    private var nextMoveCheck = 0.0
     /// Set after a failed open: ZoneMinder then switches the file output off. We retry on the next reopen request.
     private(set) var openFailure: String?
-    /// errno of the last failed write, so a full disk is reported once rather than per line.
-    private var writeFailure: Int32 = 0
+    private var failing: (lastFailure: Double, lost: Int)?
     private(set) var linesLost = 0
 
-    init(path: String, owner: (user: String, group: String)?) {
+    init(path: String, owner: (user: String, group: String)?, moveCheckSeconds: Double = 1) {
         self.path = path
         self.owner = owner
+        self.moveCheckSeconds = moveCheckSeconds
     }
 
     deinit { if fd >= 0 { Glibc.close(fd) } }
@@ -27,10 +35,10 @@ final class FileWriter {
 
     /// Writes the line. Returns a problem to report on the other outputs (once per new problem), or nil.
     func write(_ line: String) -> String? {
-        if reopenRequested {
+        let now = monotonicSeconds()
+        if reopenRequested || movedAway(now) {
             reopenRequested = false
-            if fd >= 0 { Glibc.close(fd) }
-            fd = -1
+            close()
             openFailure = nil
         }
         if fd < 0 {
@@ -41,6 +49,7 @@ final class FileWriter {
             switch Posix.openForAppend(path) {
             case .success(let opened):
                 fd = opened.fd
+                nextMoveCheck = now + moveCheckSeconds
                 if opened.created, geteuid() == 0, let owner { Posix.chown(path, user: owner.user, group: owner.group) }
             case .failure(let failure):
                 openFailure = "fopen() for \(path), error = \(failure.reason)"
@@ -48,23 +57,30 @@ final class FileWriter {
                 return openFailure
             }
         }
-        let result = Posix.writeAll(fd, line)
-        if result == 0 {
-            if writeFailure != 0 {
-                let lost = linesLost
-                writeFailure = 0
-                return "log file \(path) writable again after \(lost) lost line(s)"
+        switch Posix.appendWhole(fd, line) {
+        case .written:
+            guard let episode = failing, now - episode.lastFailure >= Self.quietSeconds else { return nil }
+            failing = nil
+            return "log file \(path) writable again after \(episode.lost) lost line(s)"
+        case .failed(let code), .torn(let code):
+            linesLost += 1
+            if let episode = failing {
+                failing = (now, episode.lost + 1)
+                return nil
             }
-            return nil
+            failing = (now, 1)
+            return "write() to \(path) failed, error = \(Posix.errorText(code)); lines are lost on this output until it recovers"
         }
-        linesLost += 1
-        guard result != writeFailure else { return nil }
-        writeFailure = result
-        return "write() to \(path) failed, error = \(Posix.errorText(result)); lines are lost on this output until it recovers"
     }
 
     func close() {
         if fd >= 0 { Glibc.close(fd) }
         fd = -1
+    }
+
+    private func movedAway(_ now: Double) -> Bool {
+        guard fd >= 0, now >= nextMoveCheck else { return false }
+        nextMoveCheck = now + moveCheckSeconds
+        return !Posix.pathNamesOpenFile(path, fd)
     }
 }
