@@ -9,7 +9,7 @@ struct ReadmeExampleTests {
         let shown = try #require(readme.split(separator: "\n").first { $0.contains("backup[") && $0.contains(".WAR-") })
         let dir = TemporaryDirectory()
         // `; true` keeps bash from exec'ing zmlog in its own place, as an interactive shell forks it.
-        let result = try run(
+        _ = try run(
             "/bin/bash", ["-c", "\(Paths.zmlog) --id backup --level WAR --conf-dir \(dir.file("nowhere")) \"disk almost full\"; true"],
             environment: ["PATH": "/usr/bin:/bin", "LOG_FILE": dir.file("backup.log")])
         let written = try #require(readText(dir.file("backup.log")).split(separator: "\n").last { $0.contains(".WAR-") })
