@@ -12,8 +12,14 @@ public final class AgentLogging: Sendable {
 
     /// Builds the ZoneMinder logger for `configuration.log.id`, makes it swift-log's handler and installs
     /// ZoneMinder's logger signals (SIGHUP reopens the file, SIGUSR1/SIGUSR2 move the level).
-    public static func start(_ configuration: AgentConfiguration) -> AgentLogging {
+    /// - Parameter privateDirectory: the demo's directory: the log file goes there, and nothing to the database or syslog.
+    public static func start(_ configuration: AgentConfiguration, privateDirectory: String? = nil) -> AgentLogging {
         var setup = ZoneMinderLogSetup(id: configuration.log.id, confDirectory: configuration.zoneMinder.configDirectory)
+        if let privateDirectory {
+            setup.environment["LOG_FILE"] = "\(privateDirectory)/\(configuration.log.id).log"
+            setup.environment["LOG_LEVEL_DATABASE"] = String(LogLevel.off.value)
+            setup.environment["LOG_LEVEL_SYSLOG"] = String(LogLevel.off.value)
+        }
         if setup.stderrIsTTY, !mentionsTerminal(setup.environment) {
             // ZoneMinder's daemons print only WAR and up on a terminal; someone running the agent by hand wants INF.
             setup.environment["LOG_LEVEL_TERM"] = String(LogLevel.info.value)

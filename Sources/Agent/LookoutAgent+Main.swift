@@ -24,14 +24,27 @@ extension LookoutAgent {
     /// `lookout run` and `lookout-agent`: configuration (exit 78, EX_CONFIG, naming the file and key), the log
     /// system, then the agent until SIGTERM/SIGINT (exit 0) or a start-up failure (exit 1).
     public static func main(_ overrides: Overrides) async -> Int32 {
-        let configuration: AgentConfiguration
+        var configuration: AgentConfiguration
         do {
             configuration = try LookoutAgent.configuration(overrides)
         } catch {
             AgentLogging.writeStandardError("lookout: configuration error: \(error)\n")
             return 78
         }
-        let logging = AgentLogging.start(configuration)
+        // The demo keeps to itself: its log file lives in its own directory, removed at exit, and it writes no rows
+        // into a ZoneMinder database or syslog.
+        var createdDemoDirectory: String?
+        if overrides.demo, configuration.demo.directory == nil {
+            do {
+                configuration.demo.directory = try LookoutAgent.makeDemoDirectory()
+                createdDemoDirectory = configuration.demo.directory
+            } catch {
+                AgentLogging.writeStandardError("lookout: \(error)\n")
+                return 1
+            }
+        }
+        defer { if let createdDemoDirectory { LookoutAgent.removeDemoDirectory(createdDemoDirectory) } }
+        let logging = AgentLogging.start(configuration, privateDirectory: overrides.demo ? configuration.demo.directory : nil)
         defer { logging.close() }
         let logger = Logger(label: "lookout")
         do {

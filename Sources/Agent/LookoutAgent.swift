@@ -42,14 +42,22 @@ public enum LookoutAgent {
         _ configuration: AgentConfiguration, demo: Bool, logger: Logger, logging: AgentLogging? = nil
     ) async throws {
         var configuration = configuration
+        var createdDemoDirectory: String?
+        if demo, configuration.demo.directory == nil {
+            configuration.demo.directory = try makeDemoDirectory()
+            createdDemoDirectory = configuration.demo.directory
+        }
+        defer { if let createdDemoDirectory { removeDemoDirectory(createdDemoDirectory) } }
         try useUserRuntimeDirectoryIfNeeded(&configuration, logger: logger)
+        let locks = try lockRuntimeDirectories(configuration)
+        defer { withExtendedLifetime(locks) {} }
         var simulator: DemoSimulator?
         var options = ZoneMinderContext.Options(
             mapDirectory: configuration.zoneMinder.mapDirectory, zmVersion: configuration.zoneMinder.version,
             configDirectory: configuration.zoneMinder.configDirectory, useDatabase: configuration.zoneMinder.useDatabase)
         var mapSource = "zoneminder.map_dir / --map-dir"
         if demo {
-            let directory = try configuration.demo.directory ?? makePrivateDirectory()
+            let directory = configuration.demo.directory ?? "/nonexistent"
             let restart = configuration.demo.restartSeconds
             let demoSimulator = DemoSimulator(.init(
                 directory: directory, monitorCount: configuration.demo.monitors,
@@ -119,7 +127,49 @@ public enum LookoutAgent {
         }
     }
 
-    private static func makePrivateDirectory() throws(AgentStartError) -> String {
+    /// Takes each ipc endpoint's directory before anything is bound there: libzmq unlinks a socket file it finds
+    /// in its way, so a second agent that got as far as binding would take the first one's sockets.
+    private static func lockRuntimeDirectories(_ configuration: AgentConfiguration) throws(AgentStartError) -> [RuntimeLock] {
+        let bus = configuration.bus
+        let endpoints = [bus.publish, bus.control]
+        var directories: [String] = []
+        for endpoint in endpoints {
+            guard let path = RuntimeDirectory.socketPath(endpoint) else { continue }
+            let directory = RuntimeDirectory.parent(of: path)
+            guard !directories.contains(directory) else { continue }
+            try RuntimeDirectory.prepare(for: endpoint, mode: bus.runtimeDirectoryMode, group: bus.group)
+            directories.append(directory)
+        }
+        // The zmlog socket elsewhere is locked too when its directory can be made; if not, the hand-off is off anyway.
+        let logSocket = "ipc://\(configuration.log.socket)"
+        if !configuration.log.socket.isEmpty, let path = RuntimeDirectory.socketPath(logSocket),
+           !directories.contains(RuntimeDirectory.parent(of: path)),
+           (try? RuntimeDirectory.prepare(for: logSocket, mode: bus.runtimeDirectoryMode, group: bus.group)) != nil {
+            directories.append(RuntimeDirectory.parent(of: path))
+        }
+        var locks: [RuntimeLock] = []
+        for directory in directories { locks.append(try RuntimeLock(directory: directory)) }
+        return locks
+    }
+
+    /// Removes a demo directory and what the demo wrote into it (segments, log file, spool), without following links.
+    public static func removeDemoDirectory(_ directory: String) {
+        if let stream = opendir(directory) {
+            while let entry = readdir(stream) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                guard name != ".", name != ".." else { continue }
+                let path = directory + "/" + name
+                var info = stat()
+                guard lstat(path, &info) == 0 else { continue }
+                if info.st_mode & S_IFMT == S_IFDIR { removeDemoDirectory(path) } else { unlink(path) }
+            }
+            closedir(stream)
+        }
+        rmdir(directory)
+    }
+
+    /// `--demo` without `demo.directory`: a fresh private directory, removed again when the agent stops.
+    public static func makeDemoDirectory() throws(AgentStartError) -> String {
         var template = Array("/tmp/lookout-demo.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
             throw AgentStartError("cannot create a demo directory under /tmp: \(String(cString: strerror(errno)))")

@@ -10,7 +10,13 @@ enum RuntimeDirectory {
         return path.hasPrefix("@") ? nil : path
     }
 
-    static func prepare(for endpoint: String, mode: UInt32, group: String) throws(AgentStartError) {
+    /// Creates the socket's directory with `mode` and `group`. An existing directory gets them too when it is the
+    /// agent's own: `/run/lookout`, or the one systemd made for the unit (`$RUNTIME_DIRECTORY`), which systemd
+    /// creates `User:Group` with `RuntimeDirectoryMode` and no notion of the bus group.
+    static func prepare(
+        for endpoint: String, mode: UInt32, group: String,
+        systemdDirectories: [String] = systemdRuntimeDirectories()
+    ) throws(AgentStartError) {
         guard let path = socketPath(endpoint) else { return }
         let directory = parent(of: path)
         var info = stat()
@@ -19,6 +25,11 @@ enum RuntimeDirectory {
                 throw AgentStartError("cannot create \(directory) for \(endpoint): \(String(cString: strerror(errno)))")
             }
             chmod(directory, mode_t(mode))
+            try applyGroup(group, to: directory)
+        } else if isAgentOwned(directory, systemdDirectories: systemdDirectories), info.st_uid == geteuid() {
+            guard chmod(directory, mode_t(mode)) == 0 else {
+                throw AgentStartError("cannot chmod \(directory): \(String(cString: strerror(errno)))")
+            }
             try applyGroup(group, to: directory)
         }
         guard access(directory, W_OK) == 0 else {
@@ -59,6 +70,18 @@ enum RuntimeDirectory {
             "refusing \(directory) as the agent's runtime directory: \(problem) (owner \(userName(info.st_uid)), mode "
                 + "\(octal(mode))); it must be a directory of \(userName(uid)) that only its owner may write. Remove it, "
                 + "or set XDG_RUNTIME_DIR, or bus.pub and bus.control")
+    }
+
+    /// The directories of `RuntimeDirectory=`, as systemd passes them (colon-separated absolute paths).
+    static func systemdRuntimeDirectories() -> [String] {
+        guard let value = getenv("RUNTIME_DIRECTORY") else { return [] }
+        return String(cString: value).split(separator: ":").map(String.init)
+    }
+
+    /// Only a directory that exists for the agent is re-moded: an endpoint such as `ipc:///tmp/bus` must never make
+    /// the agent chmod `/tmp`.
+    private static func isAgentOwned(_ directory: String, systemdDirectories: [String]) -> Bool {
+        directory == parent(of: socketPath(AgentConfiguration.Bus.defaultPublish) ?? "") || systemdDirectories.contains(directory)
     }
 
     /// Whether the default `/run/lookout` can be used by this process (root, or an existing writable directory).

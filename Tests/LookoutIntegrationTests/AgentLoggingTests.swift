@@ -4,7 +4,8 @@ import Testing
 import ZMConfig
 
 /// The agent's own logs go where a ZoneMinder daemon's go (the peer's zm.conf: /var/log/zm, its MariaDB `Logs`),
-/// and `zmlog` hands rows to the agent's socket.
+/// and `zmlog` hands rows to the agent's socket. The agent follows the peer's segments (not the demo, which keeps its
+/// logs to itself).
 @Suite("agent logging through ZoneMinder's outputs", .serialized)
 struct AgentLoggingTests {
     @Test("its lines reach <id>.log and Logs; zmlog's rows come through its socket; SIGHUP after a logrotate move continues in a new file")
@@ -17,7 +18,7 @@ struct AgentLoggingTests {
         let socket = "\(directory.path)/log.sock"
         let agent = try AgentProcess(
             toml: "[bus]\nsocket_mode = \"0640\"\ngroup = \"www-data\"\n[log]\nid = \"\(id)\"\nsocket = \"\(socket)\"\n",
-            arguments: ["--demo"], directory: directory)
+            arguments: [], directory: directory)
         defer { directory.cleanup() }
         let epoch = try agent.waitReady()
         // Who may connect to log.sock may write Logs rows under any Component: it is made like the bus sockets.
