@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building Lookout needs on Debian 12 (run as root). Swift itself must already be on PATH.
 set -euo pipefail
-packages=(binutils libmariadb-dev libzmq3-dev pkg-config python3 python3-pip util-linux)  # binutils: nm, for a test
+# binutils: nm, for a test; help2man, man-db: the package's man pages; lintian, logrotate, python3-zmq (a subscriber
+# run as another user): scripts/test-package.sh.
+packages=(binutils help2man libmariadb-dev libzmq3-dev lintian logrotate man-db pkg-config python3 python3-pip python3-zmq util-linux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -7,3 +7,5 @@ bash scripts/setup.sh
 bash scripts/peer.sh
 swift build --build-tests
 swift test --skip-build
+# The .deb as an admin meets it: build, lintian, install, the unit's user and sandbox, remove, purge.
+bash scripts/test-package.sh

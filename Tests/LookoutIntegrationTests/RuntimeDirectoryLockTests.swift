@@ -41,8 +41,10 @@ struct RuntimeDirectoryLockTests {
     func demoStaysPrivate() throws {
         try Peer.require()
         let id = "lookout_demo_\(getpid())"
-        let agent = try AgentProcess(toml: "[log]\nid = \"\(id)\"\n", arguments: ["--demo"])
-        defer { agent.directory.cleanup() }
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        let agent = try AgentProcess(
+            toml: "[log]\nid = \"\(id)\"\nsocket = \"\(directory.path)/log.sock\"\n", arguments: ["--demo"], directory: directory)
         _ = try agent.waitReady()
         let health = BusClient.object(try BusClient.request(agent.control, ["HEALTH"]).last ?? "") ?? [:]
         let logFile = try #require((health["log"] as? [String: Any])?["file"] as? String, "\(health)")

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# The Debian package as an admin meets it (issue: install and operate), on this machine as root with the ZoneMinder
+# peer running: build, lintian, install, run the installed agent as its unit would, subscribe as a member of the bus
+# group, rotate logs with ZoneMinder's own logrotate rule, remove, purge. Leaves the machine as it found it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+step() { echo "[package] $*"; }
+fail() { echo "[package] FAILED: $*" >&2; exit 1; }
+work=$(mktemp -d /tmp/lookout-package.XXXXXX)
+chmod 0755 "$work"
+agent_pid=
+cleanup() {
+  [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null || true
+  userdel lookout-ci 2>/dev/null || true
+  dpkg -P lookout lookout-dbgsym >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+step "build"
+deb=$(bash scripts/build-deb.sh | tail -1)
+dbgsym=${deb/lookout_/lookout-dbgsym_}
+version=$(.build-ship/release/lookout --version)
+
+step "lintian"
+lintian --fail-on error,warning "$deb" "$dbgsym" 2>&1 | grep -v "running with root privileges" || true
+lintian --fail-on error,warning "$deb" "$dbgsym" >/dev/null 2>&1 || fail "lintian reports errors or warnings"
+
+step "install"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" "$dbgsym" >/dev/null
+for program in lookout zmlog lookout-agent; do
+  [ "$("/usr/bin/$program" --version)" = "$version" ] || fail "/usr/bin/$program --version is not $version"
+done
+[ -f /usr/share/man/man1/lookout-run.1.gz ] && man -w lookout-run >/dev/null || fail "man lookout-run not found"
+getent group lookout >/dev/null || fail "postinst did not create group lookout"
+grep -q '^group = "lookout"$' /etc/lookout/lookout.toml || fail "conffile without the bus group"
+
+step "lookout status against the ZoneMinder peer"
+status=$(/usr/bin/lookout status)
+echo "$status" | sed 's/^/  /'
+[ "$(echo "$status" | grep -c '^[0-9]')" -ge 3 ] || fail "lookout status does not list the peer's monitors"
+
+step "the unit"
+unit=/lib/systemd/system/lookout.service
+systemd-analyze verify "$unit"
+exposure=$(systemd-analyze security --offline=true "$unit" 2>/dev/null | sed -n 's/.*Overall exposure level for lookout.service: \([0-9.]*\).*/\1/p')
+echo "  systemd-analyze security: $exposure"
+awk -v e="$exposure" 'BEGIN { exit !(e != "" && e <= 2.0) }' || fail "exposure $exposure is above 2.0"
+
+step "the installed agent as its unit runs it (www-data, group lookout, RuntimeDirectory made by systemd)"
+# systemd creates RuntimeDirectory= as User:Group with RuntimeDirectoryMode, and chowns what an earlier run left.
+install -d -m 0750 -o www-data -g www-data /run/lookout
+chown -R www-data:www-data /run/lookout
+user_of() { sed -n "s/^$1=//p" "$unit"; }
+RUNTIME_DIRECTORY=/run/lookout setpriv --reuid="$(user_of User)" --regid="$(user_of Group)" --groups="$(user_of SupplementaryGroups)" \
+  --inh-caps=-all --bounding-set=-all --no-new-privs /usr/bin/lookout-agent 2>"$work/agent.err" &
+agent_pid=$!
+for _ in $(seq 100); do [ -S /run/lookout/control ] && break; sleep 0.1; done
+[ -S /run/lookout/control ] || { cat "$work/agent.err" >&2; fail "the agent did not bind /run/lookout/control"; }
+[ "$(stat -c '%a %G' /run/lookout)" = "750 lookout" ] || fail "/run/lookout is $(stat -c '%a %U:%G' /run/lookout), not 750 with group lookout"
+
+useradd --system --no-create-home --shell /usr/sbin/nologin -G lookout lookout-ci
+cat > "$work/subscribe.py" <<'PY'
+import json, sys, zmq
+context = zmq.Context()
+sub = context.socket(zmq.SUB)
+sub.connect("ipc:///run/lookout/state.pub")
+sub.setsockopt(zmq.SUBSCRIBE, b"")
+poller = zmq.Poller()
+poller.register(sub, zmq.POLLIN)
+topics = set()
+while "agent.heartbeat" not in topics:
+    if not poller.poll(15000):
+        sys.exit("no message within 15 s; got %s" % sorted(topics))
+    topic, header, body = sub.recv_multipart()
+    topics.add(topic.decode())
+print(json.dumps(sorted(topics)))
+PY
+chmod 0644 "$work/subscribe.py"
+topics=$(setpriv --reuid=lookout-ci --regid=lookout-ci --init-groups /usr/bin/python3 "$work/subscribe.py") \
+  || fail "a member of group lookout could not subscribe"
+echo "  lookout-ci (group lookout) received: $topics"
+
+step "logrotate with ZoneMinder's rule during a burst"
+burst_id=lookout_burst_$$
+# About two seconds of lines, so the rotation lands in the middle of them.
+/usr/bin/python3 -c '
+import sys, time
+for i in range(1, 20001):
+    print("burst line %06d" % i)
+    if i % 100 == 0:
+        sys.stdout.flush()
+        time.sleep(0.01)
+' | LOG_LEVEL_DATABASE=-5 /usr/bin/zmlog --id "$burst_id" --no-agent &
+burst_pid=$!
+for _ in $(seq 200); do [ -s "/var/log/zm/$burst_id.log" ] && break; sleep 0.05; done
+logrotate -f -s "$work/logrotate.state" /etc/logrotate.d/zoneminder
+kill -USR1 "$agent_pid"
+wait "$burst_pid" || fail "zmlog failed during the rotation"
+cat "/var/log/zm/$burst_id.log.1" "/var/log/zm/$burst_id.log" 2>/dev/null | grep -o 'burst line [0-9]*' | sort | uniq -c |
+  awk '$1 != 1 { bad++ } END { exit bad > 0 }' || fail "a burst line was written twice"
+lines=$(cat "/var/log/zm/$burst_id.log.1" "/var/log/zm/$burst_id.log" 2>/dev/null | grep -c 'burst line')
+[ "$lines" = 20000 ] || fail "$lines of 20000 burst lines in $burst_id.log and .log.1"
+[ -s "/var/log/zm/$burst_id.log" ] || fail "zmlog kept writing into the rotated file"
+echo "  20000 lines, each once, in $burst_id.log.1 ($(grep -c 'burst line' "/var/log/zm/$burst_id.log.1")) and $burst_id.log ($(grep -c 'burst line' "/var/log/zm/$burst_id.log"))"
+sleep 1.2  # the file writer looks for a moved file at most once a second
+kill -USR1 "$agent_pid"
+for _ in $(seq 100); do grep -q "Level changed" /var/log/zm/lookout.log 2>/dev/null && break; sleep 0.1; kill -USR1 "$agent_pid"; done
+grep -q "Level changed" /var/log/zm/lookout.log || fail "the agent kept writing into the rotated lookout.log"
+rm -f "/var/log/zm/$burst_id".log*
+
+step "a second agent on /run/lookout"
+if RUNTIME_DIRECTORY=/run/lookout setpriv --reuid=www-data --regid=www-data --groups=lookout --inh-caps=-all \
+    --bounding-set=-all --no-new-privs timeout 20 /usr/bin/lookout-agent 2>"$work/second.err"; then
+  fail "a second agent started beside the first"
+fi
+grep -q "pid $agent_pid" "$work/second.err" || { cat "$work/second.err" >&2; fail "the second agent did not name pid $agent_pid"; }
+kill -0 "$agent_pid" || fail "the first agent died"
+kill "$agent_pid"; wait "$agent_pid" || fail "the agent did not stop cleanly on SIGTERM"
+agent_pid=
+userdel lookout-ci
+
+step "remove keeps the conffile, purge leaves nothing"
+dpkg -r lookout-dbgsym lookout >/dev/null
+[ -f /etc/lookout/lookout.toml ] || fail "dpkg -r removed the conffile"
+[ ! -e /usr/bin/lookout ] || fail "dpkg -r left /usr/bin/lookout"
+dpkg -P lookout >/dev/null
+for path in /etc/lookout /var/log/zm/lookout.log /usr/share/doc/lookout /lib/systemd/system/lookout.service; do
+  [ ! -e "$path" ] || fail "dpkg -P left $path"
+done
+! getent group lookout >/dev/null || fail "dpkg -P left group lookout"
+rm -rf /run/lookout
+echo "[package] all checks passed: lintian clean, exposure $exposure, 20000/20000 lines through a rotation"
