@@ -39,15 +39,21 @@ extension AgentConfiguration {
             return AgentConfiguration()
         }
         switch TextFile.read(path) {
-        case let .success(text): return try parse(text, file: path)
+        case let .success(bytes): return try parse(bytes, file: path)
         case let .failure(error): throw AgentConfigurationError(file: path, key: nil, "cannot read: \(error)")
         }
     }
 
     public static func parse(_ text: String, file: String) throws(AgentConfigurationError) -> AgentConfiguration {
+        try parse(Array(text.utf8), file: file)
+    }
+
+    /// A file that is not UTF-8 is refused with the line and column of the first bad byte, not read with
+    /// replacement characters.
+    public static func parse(_ bytes: [UInt8], file: String) throws(AgentConfigurationError) -> AgentConfiguration {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
+            table = try TOMLTable(bytes: bytes)
         } catch {
             throw AgentConfigurationError(file: file, key: nil, "line \(error.line), column \(error.column): \(error.description)")
         }

@@ -11,23 +11,20 @@ import ZMShm
 extension AgentLoop {
     /// Answers one control request. Runs on the loop thread between polls, so a snapshot and the live stream
     /// agree exactly on the global sequence.
-    func handle(_ request: ControlRequest) -> Result<JSONValue, ControlError> {
+    func handle(_ request: ControlRequest) -> Result<ControlReply, ControlError> {
         switch request {
         case .ping:
-            return .success(.object([("pong", .bool(true)), ("epoch", .string(publisher.epoch)), ("gseq", .uint(publisher.globalSequence))]))
+            return .success(.body(.object([("pong", .bool(true)), ("epoch", .string(publisher.epoch)), ("gseq", .uint(publisher.globalSequence))])))
         case .health:
-            return .success(health(now: WallClock.seconds()))
-        case let .snapshot(prefix):
-            let snapshot = publisher.snapshot(prefix: prefix)
-            return .success(.object([
-                ("epoch", .string(publisher.epoch)), ("gseq", .uint(snapshot.globalSequence)),
-                ("items", .array(snapshot.messages.map(\.json))),
-            ]))
+            // Rendered at most once per poll: a flood of HEALTH costs one rendering per tick.
+            return .success(control.cached("HEALTH", key: polls) { health(now: WallClock.seconds()) })
+        case let .snapshot(prefix, cursor):
+            return control.snapshot(prefix: prefix, cursor: cursor, of: publisher)
         case let .trigger(id, command, options):
             return withWritableSegment(id) { segment throws(SegmentError) in
                 let request: TriggerRequest
                 switch command {
-                case .on: request = .on(score: options.score ?? 100, cause: options.cause ?? "Lookout", text: options.text ?? "")
+                case .on: request = .on(score: options.score ?? TriggerDefaults.score, cause: options.cause ?? TriggerDefaults.cause, text: options.text ?? "")
                 case .off: request = .off
                 case .cancel: request = .cancel
                 }
@@ -47,7 +44,7 @@ extension AgentLoop {
 
     private func withWritableSegment(
         _ id: Int, _ body: (ZMSegment) throws(SegmentError) -> JSONValue
-    ) -> Result<JSONValue, ControlError> {
+    ) -> Result<ControlReply, ControlError> {
         guard configuration.control.allowCommands else {
             return .failure(ControlError(.disabled, "commands are disabled: set allow_commands = true under [control] in the agent's configuration"))
         }
@@ -57,7 +54,7 @@ extension AgentLoop {
         }
         do {
             let segment = try ZMSegment(path: monitor.follower.path, writable: true)
-            return .success(try body(segment))
+            return .success(.body(try body(segment)))
         } catch {
             return .failure(ControlError(.failed, "monitor \(id): \(error.message)"))
         }

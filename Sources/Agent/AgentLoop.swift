@@ -57,7 +57,7 @@ final class AgentLoop: @unchecked Sendable {
             publisher = try BusPublisher(
                 context: zmq, endpoints: endpoints, sendHighWaterMark: bus.sendHighWaterMark, epoch: epoch,
                 clock: { WallClock.seconds() })
-            control = try ControlServer(context: zmq, endpoint: bus.control, sendHighWaterMark: bus.sendHighWaterMark)
+            control = try ControlServer(context: zmq, endpoint: bus.control)
             for endpoint in [bus.publish, bus.control] {
                 try RuntimeDirectory.finish(endpoint, mode: bus.socketMode, group: bus.group)
             }
@@ -143,7 +143,7 @@ final class AgentLoop: @unchecked Sendable {
             let waitMilliseconds = max(0, Int(((due - clock.now) * 1000).rounded(.up)))
             let readable = (try? ZMQPoll.readable([control.pollSocket, publisher.pollSocket], timeoutMilliseconds: min(waitMilliseconds, 1000)))
                 ?? [false, false]
-            if readable[0] { control.servePending(handle) }
+            if readable[0] { control.servePending(now: clock.now, handle) }
             if readable[1] { publisher.drainSubscriptions() }
         }
         notifier.stopping()

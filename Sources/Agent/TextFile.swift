@@ -2,7 +2,7 @@ import Glibc
 
 /// Whole-file reads with the system's reason on failure ("Is a directory", "Permission denied").
 enum TextFile {
-    static func read(_ path: String) -> Result<String, AgentStartError> {
+    static func read(_ path: String) -> Result<[UInt8], AgentStartError> {
         guard let file = fopen(path, "re") else { return .failure(AgentStartError(String(cString: strerror(errno)))) }
         defer { fclose(file) }
         var bytes: [UInt8] = []
@@ -13,6 +13,6 @@ enum TextFile {
             if count < chunk.count { break }
         }
         if ferror(file) != 0 { return .failure(AgentStartError(String(cString: strerror(errno)))) }
-        return .success(String(decoding: bytes, as: UTF8.self))
+        return .success(bytes)
     }
 }

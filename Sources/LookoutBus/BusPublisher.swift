@@ -85,7 +85,7 @@ public final class BusPublisher {
         let message = BusMessage(topic: topic, header: header, body: body)
         if retain { retained[topic] = message }
         do {
-            if try socket.send(message.frames) == .wouldBlock { counters.sendFailures += 1 } else { counters.published += 1 }
+            if try socket.send(message.frames) != .sent { counters.sendFailures += 1 } else { counters.published += 1 }
         } catch {
             counters.sendFailures += 1
         }

@@ -4,48 +4,113 @@ import ZeroMQ
 
 /// The ROUTER socket that answers snapshot, health and command requests. Works with REQ clients (which add an
 /// empty delimiter frame) and DEALER clients (which need not); the reply goes back with the same envelope.
+/// Everything a client can make it hold is bounded in bytes (`ControlLimits`), and it never waits for a client.
 ///
 /// Not thread-safe: the agent's loop thread owns it.
 public final class ControlServer {
-    public static let maximumRequestBytes: Int64 = 64 * 1024
+    public let limits: ControlLimits
+    /// Bytes of replies alive now: cached, or queued inside libzmq for clients.
+    public let ledger = ZMQByteLedger()
+    public private(set) var counters = ControlCounters()
     private let socket: ZMQSocket
-    public private(set) var requestsServed: UInt64 = 0
-    public private(set) var requestsRejected: UInt64 = 0
+    private var budget: RenderBudget
+    private let pager: SnapshotPager
+    private var cache: [String: (key: UInt64, buffer: ZMQSharedBuffer)] = [:]
 
-    public init(context: ZMQContext, endpoint: String, sendHighWaterMark: Int32) throws(ZMQError) {
+    public init(context: ZMQContext, endpoint: String, limits: ControlLimits = ControlLimits()) throws(ZMQError) {
+        self.limits = limits
+        budget = RenderBudget(bytesPerSecond: limits.renderedBytesPerSecond)
+        pager = SnapshotPager(limits: limits, ledger: ledger)
         socket = try ZMQSocket(context, .router)
-        // A request larger than this closes that client's connection inside libzmq instead of reaching us.
-        try socket.setOption(ZMQ_MAXMSGSIZE, Self.maximumRequestBytes)
-        try socket.setOption(ZMQ_SNDHWM, sendHighWaterMark)
+        try socket.setOption(ZMQ_MAXMSGSIZE, Int64(limits.maximumRequestBytes))
+        try socket.setOption(ZMQ_RCVHWM, limits.receiveHighWaterMark)
+        try socket.setOption(ZMQ_SNDHWM, limits.sendHighWaterMark)
+        // A client whose reply queue is full makes the send fail (EAGAIN) so it is counted, instead of vanishing.
+        try socket.setOption(ZMQ_ROUTER_MANDATORY, Int32(1))
         try socket.bind(endpoint)
     }
 
     public var pollSocket: ZMQSocket { socket }
 
-    /// Answers every request waiting now (at most `limit`, so a flood cannot starve the poll loop).
-    public func servePending(limit: Int = 64, _ handle: (ControlRequest) -> Result<JSONValue, ControlError>) {
-        for _ in 0..<limit {
+    /// The counters and the reply bytes held, as HEALTH reports them.
+    public var healthJSON: JSONValue { counters.json(replyBytesHeld: ledger.bytes) }
+
+    /// Answers the requests waiting now, at most `limits.requestsPerWakeUp`, so a flood cannot starve the poll
+    /// loop. `now`: monotonic seconds, for the render budget.
+    public func servePending(now: Double, _ handle: (ControlRequest) -> Result<ControlReply, ControlError>) {
+        for _ in 0..<limits.requestsPerWakeUp {
             guard let frames = try? socket.receive(timeoutMilliseconds: 0) else { return }
             guard let identity = frames.first else { continue }
             var rest = frames.dropFirst()
-            var envelope = [identity]
+            var envelope: [ZMQFrame] = [.bytes(identity)]
             if rest.first?.isEmpty == true {
-                envelope.append([])
+                envelope.append(.bytes([]))
                 rest = rest.dropFirst()
             }
-            let reply: [[UInt8]]
-            switch ControlRequest.parse(Array(rest)).flatMap(handle) {
-            case let .success(body):
-                requestsServed += 1
-                reply = [Array("OK".utf8), Array(body.rendered().utf8)]
-            case let .failure(error):
-                requestsRejected += 1
-                reply = [Array("ERR".utf8), Array(error.json.rendered().utf8)]
+            let outcome = ControlRequest.parse(Array(rest)).flatMap { request in
+                admit(request, now: now).flatMap { handle(request) }
             }
-            // A client that vanished or stopped reading loses its reply; the loop never waits for it.
-            _ = try? socket.send(envelope + reply)
+            switch try? socket.send(envelope + reply(outcome)) {
+            case .sent?: break
+            case .wouldBlock?: counters.repliesDropped += 1
+            case .unroutable?, nil: counters.repliesUnroutable += 1
+            }
         }
     }
 
+    /// SNAPSHOT pages (see `SnapshotPager`).
+    public func snapshot(prefix: String, cursor: String?, of publisher: BusPublisher) -> Result<ControlReply, ControlError> {
+        pager.page(prefix: prefix, cursor: cursor, of: publisher)
+    }
+
+    /// The reply rendered for `name` at `key`, or `body` rendered now and kept until the key changes.
+    public func cached(_ name: String, key: UInt64, _ body: () -> JSONValue) -> ControlReply {
+        if let entry = cache[name], entry.key == key { return .rendered(entry.buffer, fresh: false) }
+        let buffer = ZMQSharedBuffer(body().rendered(), ledger: ledger)
+        cache[name] = (key, buffer)
+        return .rendered(buffer, fresh: true)
+    }
+
     public func close() { socket.close() }
+
+    /// PING always passes: its reply is a few dozen bytes and tells a client the agent is alive.
+    private func admit(_ request: ControlRequest, now: Double) -> Result<Void, ControlError> {
+        guard request != .ping else { return .success(()) }
+        if ledger.bytes >= limits.maximumReplyBytesHeld {
+            return .failure(ControlError(
+                .busy, "replies not yet read by their clients hold \(ledger.bytes) bytes, at the bound of \(limits.maximumReplyBytesHeld) for all clients: retry later",
+                retryMilliseconds: 100))
+        }
+        if let wait = budget.waitMilliseconds(now: now) {
+            return .failure(ControlError(
+                .busy, "replies rendered in the last second reached the budget of \(limits.renderedBytesPerSecond) bytes: retry in \(wait) ms",
+                retryMilliseconds: wait))
+        }
+        return .success(())
+    }
+
+    private func reply(_ outcome: Result<ControlReply, ControlError>) -> [ZMQFrame] {
+        var outcome = outcome
+        if case let .success(reply) = outcome {
+            let buffer: ZMQSharedBuffer
+            switch reply {
+            case let .body(value):
+                buffer = ZMQSharedBuffer(value.rendered(), ledger: ledger)
+                budget.spend(buffer.count)
+            case let .rendered(rendered, fresh):
+                buffer = rendered
+                if fresh { budget.spend(buffer.count) } else { counters.cacheHits += 1 }
+            }
+            if buffer.count <= limits.maximumReplyBytes {
+                counters.served += 1
+                return [.bytes(Array("OK".utf8)), .shared(buffer)]
+            }
+            counters.tooLarge += 1
+            outcome = .failure(ControlError(.tooLarge, "the reply is \(buffer.count) bytes, over the limit of \(limits.maximumReplyBytes)"))
+        }
+        guard case let .failure(error) = outcome else { return [] }
+        counters.rejected += 1
+        if error.code == .busy { counters.busy += 1 }
+        return [.bytes(Array("ERR".utf8)), .bytes(Array(error.json.rendered().utf8))]
+    }
 }

@@ -41,6 +41,18 @@ extension JSONValue {
         return nil
     }
 
+    /// "an object", "a string"…: for messages that say what was sent instead of what was expected.
+    public var kindName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .int, .uint, .double: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object, .raw: "an object"
+        }
+    }
+
     public var objectMembers: [(String, JSONValue)]? {
         if case let .object(members) = self { return members }
         return nil
@@ -61,7 +73,7 @@ private struct JSONParser {
     }
 
     mutating func value(depth: Int) throws(JSONParseError) -> JSONValue {
-        guard depth < Self.maximumDepth else { throw error("nested too deeply") }
+        guard depth < Self.maximumDepth else { throw error("nested deeper than \(Self.maximumDepth) arrays and objects") }
         skipWhitespace()
         guard index < bytes.count else { throw error("unexpected end of text") }
         switch bytes[index] {
@@ -78,7 +90,7 @@ private struct JSONParser {
     mutating func literal(_ word: String) throws(JSONParseError) {
         let expected = Array(word.utf8)
         guard bytes.count - index >= expected.count, Array(bytes[index..<index + expected.count]) == expected else {
-            throw error("unexpected character")
+            throw error("unexpected \(describe(bytes[index])) (expected \(word))")
         }
         index += expected.count
     }
@@ -93,7 +105,7 @@ private struct JSONParser {
         }
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name in double quotes") }
             let key = try string()
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
@@ -129,22 +141,25 @@ private struct JSONParser {
         index += 1
         var scalars = String.UnicodeScalarView()
         var runStart = index
-        func flush(_ end: Int) {
-            scalars.append(contentsOf: String(decoding: bytes[runStart..<end], as: UTF8.self).unicodeScalars)
+        func flush(_ end: Int) throws(JSONParseError) {
+            guard let run = String(validating: bytes[runStart..<end], as: UTF8.self) else {
+                throw JSONParseError(offset: runStart, message: "a string holds bytes that are not UTF-8")
+            }
+            scalars.append(contentsOf: run.unicodeScalars)
         }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                flush(index)
+                try flush(index)
                 index += 1
                 return String(scalars)
             }
-            if byte < 0x20 { throw error("control character in a string") }
+            if byte < 0x20 { throw error("control character 0x\(String(byte, radix: 16, uppercase: true)) in a string (escape it)") }
             if byte != UInt8(ascii: "\\") {
                 index += 1
                 continue
             }
-            flush(index)
+            try flush(index)
             index += 1
             guard index < bytes.count else { break }
             let escape = bytes[index]
@@ -159,7 +174,7 @@ private struct JSONParser {
             case UInt8(ascii: "r"): scalars.append("\r")
             case UInt8(ascii: "t"): scalars.append("\t")
             case UInt8(ascii: "u"): scalars.append(try unicodeEscape())
-            default: index -= 1; throw error("unknown escape")
+            default: index -= 1; throw error("unknown escape: backslash before \(describe(escape))")
             }
             runStart = index
         }
@@ -188,34 +203,53 @@ private struct JSONParser {
         return value
     }
 
+    /// RFC 8259's grammar exactly: `-? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?`.
     mutating func number() throws(JSONParseError) -> JSONValue {
         let start = index
-        var integral = true
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-        let digitsStart = index
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
-                index += 1
-            } else if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
-                        || ((byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")) && !integral) {
-                integral = false
-                index += 1
-            } else {
-                break
-            }
+        if peek() == UInt8(ascii: "-") { index += 1 }
+        guard let first = peek(), Self.isDigit(first) else {
+            throw index == start ? error("unexpected \(describe(bytes[index]))") : error("expected a digit after '-'")
         }
-        guard index > digitsStart else { throw error("unexpected character") }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        if bytes[digitsStart] == UInt8(ascii: "0"), index - digitsStart > 1,
-           (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[digitsStart + 1]) {
+        index += 1
+        if first == UInt8(ascii: "0"), let next = peek(), Self.isDigit(next) {
             throw JSONParseError(offset: start, message: "leading zero in a number")
         }
+        skipDigits()
+        var integral = true
+        if peek() == UInt8(ascii: ".") {
+            integral = false
+            index += 1
+            guard let digit = peek(), Self.isDigit(digit) else { throw error("expected a digit after the decimal point") }
+            skipDigits()
+        }
+        if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
+            integral = false
+            index += 1
+            if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { index += 1 }
+            guard let digit = peek(), Self.isDigit(digit) else { throw error("expected a digit in the exponent") }
+            skipDigits()
+        }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if integral {
             if let value = UInt64(text) { return .uint(value) }
             if let value = Int64(text) { return .int(value) }
         }
-        guard let value = Double(text), value.isFinite else { throw JSONParseError(offset: start, message: "bad number") }
+        guard let value = Double(text), value.isFinite else {
+            throw JSONParseError(offset: start, message: "number out of range (\(text.prefix(40)) does not fit in a 64-bit float)")
+        }
         return .double(value)
+    }
+
+    func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    mutating func skipDigits() {
+        while let byte = peek(), Self.isDigit(byte) { index += 1 }
+    }
+
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    /// A byte as a reader would name it: `'x'` when printable ASCII, else its hex value.
+    func describe(_ byte: UInt8) -> String {
+        (0x21..<0x7F).contains(byte) ? "character '\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16, uppercase: true))"
     }
 }

@@ -1,18 +1,25 @@
 /// TOML 1.0 for configuration files: tables, dotted keys, inline tables, arrays, basic and literal strings,
-/// integers (decimal, hex, octal, binary), floats (inf, nan), booleans. Multi-line strings, arrays of tables
-/// and dates are refused with a message naming the unsupported part, never misread.
+/// integers (decimal, hex, octal, binary), floats (inf, nan), booleans. Multi-line strings, arrays of tables,
+/// dates and TOML 1.1's additions are refused with a message naming the unsupported part, never misread.
+/// Checked against toml-test (TOMLConformanceTests).
 struct TOMLParser {
     private let bytes: [UInt8]
     private var index = 0
 
-    init(_ text: String) { bytes = Array(text.utf8) }
+    /// Arrays and inline tables nested deeper than this are refused, so hostile input cannot exhaust the stack.
+    static let maximumDepth = 64
+
+    init(_ text: String) {
+        bytes = Array(text.utf8)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }  // a UTF-8 byte order mark
+    }
 
     mutating func document() throws(TOMLParseError) -> TOMLTable {
         var root = TOMLTable()
         var current: [String] = []
-        var headers: Set<[String]> = []
+        var definitions = TOMLTableDefinitions()
         while true {
-            skipBlankLines()
+            try skipBlankLines()
             guard let byte = peek() else { return root }
             if byte == UInt8(ascii: "[") {
                 index += 1
@@ -21,7 +28,7 @@ struct TOMLParser {
                 let path = try key()
                 skipSpaces()
                 try expect("]", "expected ']' after the table name")
-                guard headers.insert(path).inserted else { throw error("table [\(path.joined(separator: "."))] is defined twice") }
+                if let refusal = definitions.header(path) { throw error(refusal) }
                 try Self.table(at: path, in: &root, error: error("'\(path.joined(separator: "."))' is already a value, not a table"))
                 current = path
             } else {
@@ -29,7 +36,11 @@ struct TOMLParser {
                 skipSpaces()
                 try expect("=", "expected '=' after the key")
                 skipSpaces()
-                let value = try value()
+                let keyEnd = index
+                let value = try value(depth: 0)
+                if let refusal = definitions.value(at: current + path, dottedFrom: current.count, inline: value.table != nil) {
+                    throw TOMLParseError(at: keyEnd, in: bytes, refusal)
+                }
                 try Self.insert(value, at: current + path, in: &root, error: error("'\((current + path).joined(separator: "."))' is defined twice"))
             }
             try endOfLine()
@@ -89,12 +100,15 @@ struct TOMLParser {
         }
     }
 
-    private mutating func value() throws(TOMLParseError) -> TOMLValue {
+    private mutating func value(depth: Int) throws(TOMLParseError) -> TOMLValue {
         switch peek() {
         case UInt8(ascii: "\"")?: return .string(try basicString())
         case UInt8(ascii: "'")?: return .string(try literalString())
-        case UInt8(ascii: "[")?: return try array()
-        case UInt8(ascii: "{")?: return try inlineTable()
+        case UInt8(ascii: "[")?, UInt8(ascii: "{")?:
+            guard depth < Self.maximumDepth else {
+                throw error("arrays and inline tables nested deeper than \(Self.maximumDepth) are not accepted")
+            }
+            return peek() == UInt8(ascii: "[") ? try array(depth: depth + 1) : try inlineTable(depth: depth + 1)
         case UInt8(ascii: "t")?, UInt8(ascii: "f")?:
             if consume("true") { return .boolean(true) }
             if consume("false") { return .boolean(false) }
@@ -104,31 +118,33 @@ struct TOMLParser {
         }
     }
 
-    private mutating func array() throws(TOMLParseError) -> TOMLValue {
+    private mutating func array(depth: Int) throws(TOMLParseError) -> TOMLValue {
         index += 1
         var items: [TOMLValue] = []
         while true {
-            skipBlankLines()
+            try skipBlankLines()
             if peek() == UInt8(ascii: "]") {
                 index += 1
                 return .array(items)
             }
-            items.append(try value())
-            skipBlankLines()
+            items.append(try value(depth: depth))
+            try skipBlankLines()
             if peek() == UInt8(ascii: ",") {
                 index += 1
             } else {
-                skipBlankLines()
+                try skipBlankLines()
                 try expect("]", "expected ',' or ']' in the array")
                 return .array(items)
             }
         }
     }
 
-    private mutating func inlineTable() throws(TOMLParseError) -> TOMLValue {
+    /// `{ a = 1, b.c = 2 }` on one line, without a trailing comma (TOML 1.0).
+    private mutating func inlineTable(depth: Int) throws(TOMLParseError) -> TOMLValue {
         index += 1
         var table = TOMLTable()
-        skipSpaces()
+        var definitions = TOMLTableDefinitions()
+        try skipInlineSpaces()
         if peek() == UInt8(ascii: "}") {
             index += 1
             return .table(table)
@@ -138,15 +154,28 @@ struct TOMLParser {
             skipSpaces()
             try expect("=", "expected '=' after the key")
             skipSpaces()
-            let value = try value()
+            let keyEnd = index
+            let value = try value(depth: depth)
+            if let refusal = definitions.value(at: path, dottedFrom: 0, inline: value.table != nil) {
+                throw TOMLParseError(at: keyEnd, in: bytes, refusal)
+            }
             try Self.insert(value, at: path, in: &table, error: error("'\(path.joined(separator: "."))' is defined twice"))
-            skipSpaces()
+            try skipInlineSpaces()
             if peek() == UInt8(ascii: ",") {
                 index += 1
+                try skipInlineSpaces()
+                if peek() == UInt8(ascii: "}") { throw error("a trailing comma in an inline table is TOML 1.1, not supported") }
                 continue
             }
             try expect("}", "expected ',' or '}' in the inline table")
             return .table(table)
+        }
+    }
+
+    private mutating func skipInlineSpaces() throws(TOMLParseError) {
+        skipSpaces()
+        if peek() == UInt8(ascii: "#") || peek() == 0x0A || peek() == 0x0D {
+            throw error("line breaks and comments inside an inline table are TOML 1.1, not supported")
         }
     }
 
@@ -171,11 +200,11 @@ struct TOMLParser {
         default: break
         }
         for radix in [("0x", 16), ("0o", 8), ("0b", 2)] where body.hasPrefix(radix.0) {
-            guard token.first != "+", token.first != "-", let digits = Self.digits(body.dropFirst(2)),
+            guard token.first != "+", token.first != "-", let digits = Self.digits(body.dropFirst(2), radix: radix.1),
                   let value = Int(digits, radix: radix.1) else { throw invalid }
             return .integer(value)
         }
-        guard let digits = Self.digits(body) else { throw invalid }
+        guard let digits = Self.digits(body, radix: 10) else { throw invalid }
         let isFloat = digits.contains { $0 == "." || $0 == "e" || $0 == "E" }
         let integerPart = digits.prefix { $0.isNumber }
         guard !integerPart.isEmpty, integerPart == "0" || integerPart.first != "0" else { throw invalid }
@@ -188,19 +217,26 @@ struct TOMLParser {
             guard let value = Double(digits) else { throw invalid }
             return .float(negative ? -value : value)
         }
-        guard let value = Int(digits) else { throw TOMLParseError(at: start, in: bytes, "'\(token)' does not fit in 64 bits") }
-        return .integer(negative ? -value : value)
+        guard digits.allSatisfy(\.isNumber), let value = Int((negative ? "-" : "") + digits) else {
+            throw TOMLParseError(at: start, in: bytes, "'\(token)' does not fit in 64 bits")
+        }
+        return .integer(value)
     }
 
-    /// The digits with TOML's underscores removed; `nil` when an underscore is not between two digits.
-    private static func digits(_ text: Substring) -> String? {
+    /// The text with TOML's underscores removed; `nil` when an underscore is not between two digits of `radix`,
+    /// or (radix 2, 8, 16) a character is not a digit.
+    private static func digits(_ text: Substring, radix: Int) -> String? {
+        func isDigit(_ character: Character?) -> Bool {
+            guard let character else { return false }
+            return radix == 16 ? character.isHexDigit : character.wholeNumberValue.map { $0 < radix } ?? false
+        }
         var result = ""
         var previous: Character?
         for (offset, character) in text.enumerated() {
             if character == "_" {
-                let next = text.dropFirst(offset + 1).first
-                guard previous?.isHexDigit == true, next?.isHexDigit == true else { return nil }
+                guard isDigit(previous), isDigit(text.dropFirst(offset + 1).first) else { return nil }
             } else {
+                if radix != 10, !isDigit(character) { return nil }
                 result.append(character)
             }
             previous = character
@@ -226,6 +262,7 @@ struct TOMLParser {
             default:
                 let start = index
                 while let next = peek(), next != UInt8(ascii: "\""), next != UInt8(ascii: "\\"), next != 0x0A, next != 0x0D {
+                    if Self.isControl(next) { throw controlCharacter(next, in: "a string (escape it)") }
                     index += 1
                 }
                 scalars.append(contentsOf: String(decoding: bytes[start..<index], as: UTF8.self).unicodeScalars)
@@ -245,9 +282,13 @@ struct TOMLParser {
         case UInt8(ascii: "r"): return "\r"
         case UInt8(ascii: "\""): return "\""
         case UInt8(ascii: "\\"): return "\\"
+        case UInt8(ascii: "e"), UInt8(ascii: "x"):
+            index -= 1
+            throw error("the escape '\\\(Character(Unicode.Scalar(byte)))' is TOML 1.1, not supported")
         case UInt8(ascii: "u"), UInt8(ascii: "U"):
             let count = byte == UInt8(ascii: "u") ? 4 : 8
             guard bytes.count - index >= count,
+                  bytes[index..<index + count].allSatisfy({ Character(Unicode.Scalar($0)).isHexDigit }),
                   let code = UInt32(String(decoding: bytes[index..<index + count], as: UTF8.self), radix: 16),
                   let scalar = Unicode.Scalar(code) else { throw error("bad unicode escape") }
             index += count
@@ -264,6 +305,7 @@ struct TOMLParser {
         let start = index
         while let byte = peek(), byte != UInt8(ascii: "'") {
             if byte == 0x0A || byte == 0x0D { throw error("unterminated string") }
+            if Self.isControl(byte) { throw controlCharacter(byte, in: "a literal string") }
             index += 1
         }
         guard peek() != nil else { throw error("unterminated string") }
@@ -292,28 +334,47 @@ struct TOMLParser {
         while let byte = peek(), byte == 0x20 || byte == 0x09 { index += 1 }
     }
 
-    private mutating func skipComment() {
+    private mutating func skipComment() throws(TOMLParseError) {
         guard peek() == UInt8(ascii: "#") else { return }
-        while let byte = peek(), byte != 0x0A { index += 1 }
+        while let byte = peek(), byte != 0x0A, !isLineEnd() {
+            if Self.isControl(byte) { throw controlCharacter(byte, in: "a comment") }
+            index += 1
+        }
     }
 
     /// Spaces, comments and newlines.
-    private mutating func skipBlankLines() {
+    private mutating func skipBlankLines() throws(TOMLParseError) {
         while true {
             skipSpaces()
-            skipComment()
-            guard let byte = peek(), byte == 0x0A || byte == 0x0D else { return }
-            index += 1
+            try skipComment()
+            guard isLineEnd() else { return }
+            try newline()
         }
     }
 
     private mutating func endOfLine() throws(TOMLParseError) {
         skipSpaces()
-        skipComment()
+        try skipComment()
+        guard peek() != nil else { return }
+        guard isLineEnd() else { throw error("expected the end of the line") }
+        try newline()
+    }
+
+    private func isLineEnd() -> Bool { peek() == 0x0A || (peek() == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A) }
+
+    /// LF or CR LF; a CR alone is refused.
+    private mutating func newline() throws(TOMLParseError) {
         if peek() == 0x0D { index += 1 }
-        guard let byte = peek() else { return }
-        guard byte == 0x0A else { throw error("expected the end of the line") }
+        guard peek() == 0x0A else { throw error("a carriage return must be followed by a line feed") }
         index += 1
+    }
+
+    /// Control characters other than tab (and DEL), which TOML allows in no comment or string.
+    private static func isControl(_ byte: UInt8) -> Bool { (byte < 0x20 && byte != 0x09) || byte == 0x7F }
+
+    private func controlCharacter(_ byte: UInt8, in place: String) -> TOMLParseError {
+        let hex = String(byte, radix: 16, uppercase: true)
+        return error("control character U+\(String(repeating: "0", count: 4 - hex.count))\(hex) in \(place)")
     }
 
     private func error(_ message: String) -> TOMLParseError { TOMLParseError(at: index, in: bytes, message) }

@@ -29,6 +29,18 @@ public struct TOMLTable: Sendable, Equatable {
         self = try parser.document()
     }
 
+    /// Parses a whole TOML document from a file's bytes, which TOML requires to be UTF-8.
+    public init(bytes: [UInt8]) throws(TOMLParseError) {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            var decoder = UTF8()
+            var iterator = bytes.makeIterator()
+            var offset = 0
+            while case let .scalarValue(scalar) = decoder.decode(&iterator) { offset += UTF8.width(scalar) }
+            throw TOMLParseError(at: offset, in: bytes, "the file is not UTF-8 text")
+        }
+        try self.init(string: text)
+    }
+
     public subscript(key: String) -> TOMLValue? {
         get { values[key] }
         set {

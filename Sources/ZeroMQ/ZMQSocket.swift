@@ -61,8 +61,10 @@ public final class ZMQSocket: @unchecked Sendable {
 
     public enum SendResult: Sendable, Equatable {
         case sent
-        /// The peer's queue is at its high-water mark (or no route); nothing was sent.
+        /// The peer's queue is at its high-water mark; nothing was sent.
         case wouldBlock
+        /// ROUTER with `ZMQ_ROUTER_MANDATORY`: no peer has that identity (it disconnected); nothing was sent.
+        case unroutable
     }
 
     /// Sends all frames as one multipart message without ever blocking.
@@ -87,12 +89,51 @@ public final class ZMQSocket: @unchecked Sendable {
         return .sent
     }
 
+    /// Sends frames that are either copied or shared (`zmq_msg_init_data`: libzmq keeps a reference to the
+    /// buffer until it has written the message, then releases it on its I/O thread).
+    @discardableResult
+    public func send(_ frames: [ZMQFrame]) throws(ZMQError) -> SendResult {
+        for (index, frame) in frames.enumerated() {
+            let more = index < frames.count - 1
+            let result: Result<SendResult, ZMQError>?
+            switch frame {
+            case let .bytes(bytes): result = bytes.withUnsafeBytes { sendFrame($0, more: more) }
+            case let .shared(buffer): result = sendShared(buffer, more: more)
+            }
+            if let result { return try result.get() }
+        }
+        return .sent
+    }
+
     /// `nil` when the frame was queued; otherwise how the send ended (`.wouldBlock` or an error).
     private func sendFrame(_ bytes: UnsafeRawBufferPointer, more: Bool) -> Result<SendResult, ZMQError>? {
         let flags = ZMQ_DONTWAIT | (more ? ZMQ_SNDMORE : 0)
         guard zmq_send(handle, bytes.baseAddress, bytes.count, flags) < 0 else { return nil }
+        return Self.sendFailure()
+    }
+
+    private func sendShared(_ buffer: ZMQSharedBuffer, more: Bool) -> Result<SendResult, ZMQError>? {
+        var message = zmq_msg_t()
+        let reference = Unmanaged.passRetained(buffer).toOpaque()
+        let initialised = zmq_msg_init_data(&message, buffer.baseAddress, buffer.count, { _, hint in
+            guard let hint else { return }
+            Unmanaged<ZMQSharedBuffer>.fromOpaque(hint).release()
+        }, reference)
+        guard initialised == 0 else {
+            Unmanaged<ZMQSharedBuffer>.fromOpaque(reference).release()
+            return .failure(ZMQError("zmq_msg_init_data"))
+        }
+        let flags = ZMQ_DONTWAIT | (more ? ZMQ_SNDMORE : 0)
+        guard zmq_msg_send(&message, handle, flags) < 0 else { return nil }
+        let failure = Self.sendFailure()
+        zmq_msg_close(&message)  // not sent: libzmq left it with us, and closing releases the buffer
+        return failure
+    }
+
+    private static func sendFailure() -> Result<SendResult, ZMQError> {
         let error = zmq_errno()
-        if error == EAGAIN || error == EHOSTUNREACH { return .success(.wouldBlock) }
+        if error == EAGAIN { return .success(.wouldBlock) }
+        if error == EHOSTUNREACH { return .success(.unroutable) }
         return .failure(ZMQError("zmq_send", errno: error))
     }
 

@@ -12,11 +12,11 @@ struct BusPublisherTests {
     private func endpoint() -> String { "ipc://\(NSTemporaryDirectory())lookout-bus-\(UUID().uuidString).pub" }
 
     /// Publishes until the subscriber's subscription has arrived (PUB drops everything before that), then returns.
-    private func connected(_ publisher: BusPublisher, _ subscriber: ZMQSocket) throws {
+    private func connected(_ publisher: BusPublisher, _ subscriber: ZMQSocket, subscriptions: Int = 1) throws {
         var seen = false
         for _ in 0..<200 where !seen {
             publisher.drainSubscriptions()
-            seen = publisher.counters.subscriptions > 0
+            seen = publisher.counters.subscriptions >= subscriptions
             if !seen { _ = try subscriber.waitReadable(timeoutMilliseconds: 10) }
         }
         #expect(seen, "subscription never reached the publisher")
@@ -64,6 +64,8 @@ struct BusPublisherTests {
         publisher.republishRetained()
         let refreshed = publisher.snapshot(prefix: "")
         #expect(refreshed.globalSequence == 6)
+        #expect(refreshed.messages.map(\.header.sequence) == [3, 2], "a re-publish is the next message of its topic")
+        #expect(refreshed.messages.map(\.header.globalSequence) == [5, 6])
         #expect(refreshed.messages.allSatisfy { $0.header.refresh })
         #expect(refreshed.messages.map(\.body) == [#""c""#, #""d""#])
         #expect(publisher.counters.refreshed == 2)
@@ -72,17 +74,44 @@ struct BusPublisherTests {
         #expect(publisher.snapshot(prefix: "").messages.map(\.topic) == ["zm.monitor.2.state"])
     }
 
-    @Test("publishing with no subscriber, or one that never reads, never blocks")
-    func neverBlocks() throws {
+    @Test("a subscriber that never reads loses messages alone: sends never fail, a reading subscriber gets every gseq in order")
+    func stuckSubscriberLosesAlone() throws {
         let address = endpoint()
-        let publisher = try BusPublisher(context: context, endpoints: [address], sendHighWaterMark: 2, epoch: "e", clock: { 0 })
-        let subscriber = try ZMQSocket(context, .sub)
-        try subscriber.setOption(ZMQ_RCVHWM, Int32(2))
-        try subscriber.subscribe("")
-        try subscriber.connect(address)
-        try connected(publisher, subscriber)
-        for index in 0..<100_000 { publisher.publish("t", .int(Int64(index)), source: "agent", retain: false) }
-        #expect(publisher.globalSequence == 100_000)
-        #expect(publisher.counters.published + publisher.counters.sendFailures == 100_000)
+        let publisher = try BusPublisher(context: context, endpoints: [address], sendHighWaterMark: 100, epoch: "e", clock: { 0 })
+        let stuck = try ZMQSocket(context, .sub)
+        try stuck.setOption(ZMQ_RCVHWM, Int32(1))
+        try stuck.subscribe("")
+        try stuck.connect(address)
+        let reader = try ZMQSocket(context, .sub)
+        try reader.subscribe("")
+        try reader.connect(address)
+        try connected(publisher, reader, subscriptions: 2)
+
+        // 1 KiB bodies: 5 000 of them are far more than the stuck subscriber's queues and socket buffers hold.
+        let padding = String(repeating: "x", count: 1024)
+        var readerGlobalSequences: [UInt64] = []
+        chunks: for chunk in 0..<500 {
+            // As the agent's loop does: libzmq learns how far each subscriber has read while reading the XPUB.
+            publisher.drainSubscriptions()
+            for _ in 0..<10 { publisher.publish("t", .string(padding), source: "agent", retain: false) }
+            while readerGlobalSequences.count < (chunk + 1) * 10 {
+                guard let frames = try reader.receive(timeoutMilliseconds: 2000) else { break chunks }
+                readerGlobalSequences.append(try globalSequence(frames))
+            }
+        }
+        #expect(readerGlobalSequences == Array(1...5000), "the reading subscriber must get every message, in order")
+        #expect(publisher.counters.published == 5000)
+        // XPUB drops for the one subscriber at its HWM without failing the send (no ZMQ_XPUB_NODROP: that would
+        // stop every subscriber for one stuck one), so a send failure here means that changed.
+        #expect(publisher.counters.sendFailures == 0)
+
+        var stuckGlobalSequences: [UInt64] = []
+        while let frames = try stuck.receive(timeoutMilliseconds: 200) { stuckGlobalSequences.append(try globalSequence(frames)) }
+        #expect(stuckGlobalSequences.first == 1)
+        #expect(stuckGlobalSequences.count < 5000, "the stuck subscriber must have lost what did not fit in its queues")
+    }
+
+    private func globalSequence(_ frames: [[UInt8]]) throws -> UInt64 {
+        try #require(try JSONValue.parse(frames[1])["gseq"]?.uint64Value)
     }
 }

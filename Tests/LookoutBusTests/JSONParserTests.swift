@@ -28,3 +28,29 @@ struct JSONParserTests {
         #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
     }
 }
+
+@Suite("JSON parser on hostile input")
+struct JSONHostileInputTests {
+    @Test("deep nesting is refused with a clear error, not a stack overflow")
+    func deepNesting() throws {
+        let error = try #require(throws: JSONParseError.self) { try JSONValue.parse(String(repeating: "[", count: 100_000)) }
+        #expect(error.message.contains("nested deeper than 64"), "\(error)")
+    }
+
+    @Test("every refusal says what was wrong and where", arguments: [
+        (#"{"score":1e400}"#, "number out of range (1e400 does not fit in a 64-bit float) at byte 9"),
+        ("-", "expected a digit after '-' at byte 1"), ("1.", "expected a digit after the decimal point at byte 2"),
+        ("1e+", "expected a digit in the exponent at byte 3"), ("01", "leading zero in a number at byte 0"),
+        ("[x]", "unexpected character 'x' at byte 1"), ("\"a\u{01}\"", "control character 0x1 in a string (escape it) at byte 2"),
+        (#""\q""#, "unknown escape: backslash before character 'q' at byte 2"), ("nul", "unexpected character 'n' (expected null) at byte 0"),
+    ])
+    func messages(text: String, message: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
+        do { _ = try JSONValue.parse(text) } catch { #expect(error.description == message) }
+    }
+
+    @Test("a string with bytes that are not UTF-8 is refused")
+    func notUTF8() {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse([0x22, 0xC3, 0x28, 0x22]) }
+    }
+}

@@ -110,10 +110,18 @@ struct AgentBusTests {
 
     @Test("killed with SIGKILL and restarted: a new epoch, sequences restart, a subscriber resyncs from the snapshot")
     func killAndRestart() throws {
-        let first = try AgentProcess(toml: "[demo]\nmonitors = 2\n")
+        let config = "[agent]\nheartbeat_seconds = 0.05\n[demo]\nmonitors = 2\n"
+        let first = try AgentProcess(toml: config)
         let epoch1 = try first.waitReady()
+        // Run long enough that a restarted count cannot be mistaken for a continued one.
+        var gseqAtKill = 0
+        _ = Peer.waitUntil(timeout: 20, every: 0.05) {
+            gseqAtKill = BusClient.object((try? BusClient.request(first.control, ["PING"]))?.last ?? "")?["gseq"] as? Int ?? 0
+            return gseqAtKill > 200
+        }
+        #expect(gseqAtKill > 200)
         first.kill9()
-        let second = try AgentProcess(toml: "[demo]\nmonitors = 2\n", directory: first.directory)
+        let second = try AgentProcess(toml: config, directory: first.directory)
         defer { second.directory.cleanup() }
         let epoch2 = try second.waitReady()
         #expect(epoch1 != epoch2)
@@ -122,9 +130,15 @@ struct AgentBusTests {
         let lines = output.stdout.split(separator: "\n").compactMap { BusClient.object(String($0)) }
         let snapshot = lines.filter { $0["snapshot"] as? Bool == true }
         #expect(snapshot.count >= 7, "agent.info + 2 monitors × 3 retained topics")
-        for line in lines {
-            #expect((line["header"] as? [String: Any])?["epoch"] as? String == epoch2)
+        let headers = lines.compactMap { $0["header"] as? [String: Any] }
+        #expect(headers.count == lines.count)
+        for header in headers {
+            #expect(header["epoch"] as? String == epoch2)
         }
+        // agent.info is published once, at start: the first message of its topic and among the first of all.
+        let info = try #require(snapshot.first { $0["topic"] as? String == "agent.info" }?["header"] as? [String: Any])
+        #expect(info["seq"] as? Int == 1)
+        #expect((info["gseq"] as? Int ?? .max) <= 20, "gseq restarts from 1 (it had reached \(gseqAtKill)): \(info)")
         #expect(second.terminate() == 0)
     }
 

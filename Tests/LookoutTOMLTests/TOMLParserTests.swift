@@ -81,3 +81,19 @@ struct TOMLParserTests {
         #expect(try TOMLTable(string: "[a]\r\nb = 1\r\n")["a"]?.table?["b"]?.int == 1)
     }
 }
+
+@Suite("TOML parser on hostile input")
+struct TOMLHostileInputTests {
+    @Test("deep nesting is refused with a clear error, not a stack overflow", arguments: ["[", "{a="])
+    func deepNesting(opening: String) throws {
+        let text = "x = " + String(repeating: opening, count: 100_000)
+        let error = try #require(throws: TOMLParseError.self) { try TOMLTable(string: text) }
+        #expect(error.message.contains("nested deeper than 64"), "\(error.message)")
+    }
+
+    @Test("a file that is not UTF-8 is refused with where, not read with replacement characters")
+    func notUTF8() throws {
+        let error = try #require(throws: TOMLParseError.self) { try TOMLTable(bytes: Array("a = 1\nb = \"caf".utf8) + [0xE9, 0x22, 0x0A]) }
+        #expect(error.message == "the file is not UTF-8 text" && error.line == 2 && error.column == 9, "\(error)")
+    }
+}

@@ -5,9 +5,13 @@ collect: subscribe, take a snapshot (clone pattern), collect live messages, take
          snapshot 1 + live messages reproduce snapshot 2 exactly; print a JSON summary on stdout.
 request: send one control request (frames from argv), print the reply frames as a JSON list.
 stuck:   subscribe and never read (a stuck subscriber), for --seconds.
+flood:   hostile control clients: DEALERs that send a request --count times each and never read; meanwhile count
+         heartbeats from a real subscriber and sample the agent's resident memory; print a JSON summary.
 """
 import argparse, json, sys, time
 import zmq
+
+HEARTBEAT = "agent.heartbeat"
 
 
 def request(ctx, endpoint, frames, timeout_ms=5000):
@@ -24,10 +28,41 @@ def request(ctx, endpoint, frames, timeout_ms=5000):
 
 
 def snapshot(ctx, endpoint, prefix=""):
-    reply = request(ctx, endpoint, ["SNAPSHOT", prefix])
-    if reply is None or reply[0] != "OK":
-        raise SystemExit(f"snapshot failed: {reply}")
-    return json.loads(reply[1])
+    """The whole snapshot, page by page (docs/protocol.md): every page is from the same gseq."""
+    items, cursor, retries = [], None, 0
+    while True:
+        reply = request(ctx, endpoint, ["SNAPSHOT", prefix] + ([cursor] if cursor else []))
+        if reply is None:
+            raise SystemExit("snapshot failed: no reply")
+        page = json.loads(reply[1])
+        if reply[0] == "ERR" and page["code"] == "busy" and retries < 100:
+            retries += 1
+            time.sleep(page.get("retry_ms", 100) / 1000)
+            continue
+        if reply[0] != "OK":
+            raise SystemExit(f"snapshot failed: {reply}")
+        items += page["items"]
+        cursor = page.get("next")
+        if not cursor:
+            page["items"] = items
+            return page
+
+
+def await_subscriptions(sub, timeout=10):
+    """Returns once every prefix subscribed so far is in effect at the agent's XPUB.
+
+    Subscriptions travel to the publisher in order on one connection, so subscribing to the heartbeat last and
+    receiving one proves the earlier ones arrived too. Returns the messages received meanwhile.
+    """
+    sub.setsockopt(zmq.SUBSCRIBE, HEARTBEAT.encode())
+    deadline, early = time.time() + timeout, []
+    while time.time() < deadline:
+        if sub.poll(100):
+            frames = sub.recv_multipart()
+            early.append(frames)
+            if frames[0].decode() == HEARTBEAT:
+                return early
+    raise SystemExit(f"no heartbeat within {timeout} s: the subscription did not reach the agent")
 
 
 def collect(args):
@@ -40,7 +75,10 @@ def collect(args):
         sub.setsockopt(zmq.SUBSCRIBE, prefix.encode())
     sub.connect(args.pub)
     # Subscribe first, then ask for state: nothing published in between can be missed (zguide's clone pattern).
-    time.sleep(0.2)
+    wanted = args.prefix or [""]
+    await_subscriptions(sub)
+    if not any(HEARTBEAT.startswith(p) for p in wanted):
+        sub.setsockopt(zmq.UNSUBSCRIBE, HEARTBEAT.encode())
     snap1 = snapshot(ctx, args.control)
     if args.pause:
         time.sleep(args.pause)  # a subscriber that falls behind: its queue overflows and it must see gaps
@@ -55,6 +93,8 @@ def collect(args):
         """One message, checked: repeated gseq, per-topic seq gap."""
         topic, header, body = sub.recv_multipart()
         topic, header, body = topic.decode(), json.loads(header), json.loads(body)
+        if not any(topic.startswith(p) for p in wanted):
+            return None  # a heartbeat of the subscription probe, still in flight after unsubscribing
         epochs.add(header["epoch"])
         if header["gseq"] in gseqs:
             counts["duplicates"] += 1
@@ -72,7 +112,10 @@ def collect(args):
     while time.time() < deadline and not done:
         if not sub.poll(100):
             continue
-        topic, header, body = receive()
+        message = receive()
+        if message is None:
+            continue
+        topic, header, body = message
         if header["gseq"] <= snap1["gseq"]:
             stale += 1
         else:
@@ -111,6 +154,68 @@ def collect(args):
     }))
 
 
+def resident_kib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def flood(args):
+    ctx = zmq.Context()
+    sub = ctx.socket(zmq.SUB)
+    sub.setsockopt(zmq.LINGER, 0)
+    sub.connect(args.pub)
+    await_subscriptions(sub)
+    rss_before = resident_kib(args.pid)
+    clients = []
+    for _ in range(args.clients):
+        dealer = ctx.socket(zmq.DEALER)
+        dealer.setsockopt(zmq.LINGER, 0)
+        dealer.setsockopt(zmq.RCVHWM, 1)         # never reads: replies back up into the agent as soon as possible
+        dealer.setsockopt(zmq.SNDHWM, args.count)
+        dealer.connect(args.control)
+        clients.append(dealer)
+    sent = 0
+    started = time.time()
+    for _ in range(args.count):
+        for dealer in clients:
+            try:
+                dealer.send_multipart([b"", args.request.encode()], zmq.NOBLOCK)
+                sent += 1
+            except zmq.Again:
+                pass
+    beats, peak, samples = [], rss_before, []
+    deadline = started + args.seconds
+    while time.time() < deadline:
+        if sub.poll(20):
+            topic, header, body = sub.recv_multipart()
+            if topic.decode() == HEARTBEAT:
+                beats.append({"received": time.time(), "polls": json.loads(body)["polls"]})
+        rss = resident_kib(args.pid)
+        peak = max(peak, rss)
+        samples.append(rss)
+    window = beats[-1]["received"] - beats[0]["received"] if len(beats) > 1 else 0
+    ping = request(ctx, args.control, ["PING"])
+    health = None
+    for _ in range(50):
+        reply = request(ctx, args.control, ["HEALTH"])
+        if reply and reply[0] == "OK":
+            health = json.loads(reply[1])
+            break
+        time.sleep(0.1)
+    print(json.dumps({
+        "sent": sent, "seconds": args.seconds, "rss_before_kib": rss_before, "rss_peak_kib": peak,
+        "rss_after_kib": resident_kib(args.pid), "heartbeats": len(beats),
+        "heartbeats_per_second": (len(beats) - 1) / window if window else 0,
+        "polls_per_second": (beats[-1]["polls"] - beats[0]["polls"]) / window if window else 0,
+        "ping": ping, "control": (health or {}).get("control"), "overruns": (health or {}).get("overruns"),
+    }))
+    for dealer in clients:
+        dealer.close()
+
+
 def stuck(args):
     ctx = zmq.Context()
     sub = ctx.socket(zmq.SUB)
@@ -139,9 +244,19 @@ def main():
     s = commands.add_parser("stuck")
     s.add_argument("--pub", required=True)
     s.add_argument("--seconds", type=float, default=10)
+    f = commands.add_parser("flood")
+    f.add_argument("--pub", required=True)
+    f.add_argument("--control", required=True)
+    f.add_argument("--pid", type=int, required=True, help="the agent, whose VmRSS is sampled")
+    f.add_argument("--clients", type=int, default=3)
+    f.add_argument("--count", type=int, default=1000)
+    f.add_argument("--request", default="SNAPSHOT")
+    f.add_argument("--seconds", type=float, default=8, help="how long to watch heartbeats and memory")
     args = parser.parse_args()
     if args.command == "collect":
         collect(args)
+    elif args.command == "flood":
+        flood(args)
     elif args.command == "request":
         reply = request(zmq.Context(), args.control, args.frames)
         print(json.dumps(reply))

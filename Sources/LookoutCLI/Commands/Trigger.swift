@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import Glibc
+import LookoutBus
 import PosixThread
 import ZMShm
 import ZMSite
@@ -19,8 +20,8 @@ struct Trigger: ParsableCommand {
 
     @Argument(help: "Monitor id.") var monitor: MonitorID
     @Argument(help: "on, off or cancel.") var request: Request
-    @Option(help: "Score added to every analysed frame while on (1-4294967295).") var score: UInt32 = 255
-    @Option(help: "Event cause, at most 31 bytes.") var cause: String = "Lookout"
+    @Option(help: "Score added to every analysed frame while on (1-4294967295).") var score: UInt32 = TriggerDefaults.score
+    @Option(help: "Event cause, at most 31 bytes.") var cause: String = TriggerDefaults.cause
     @Option(help: "Event notes, at most 255 bytes.") var text: String = ""
     @Option(help: "Text for %Q in the monitor's timestamp label, at most 255 bytes.") var showtext: String?
     @Option(name: .customLong("for"), help: "Cancel after this many seconds.") var seconds: Double?

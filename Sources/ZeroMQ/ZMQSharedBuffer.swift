@@ -1,0 +1,53 @@
+import CZeroMQ
+import Synchronization
+
+/// Bytes that libzmq may hold in many queued messages at once without copying them (`zmq_msg_init_data`): a
+/// reply rendered once and sent to a hundred peers costs its size once. Immutable after `init`.
+///
+/// `@unchecked Sendable`: the bytes never change after `init`, and libzmq's I/O thread releases the last
+/// reference when it is done with a message (the count is atomic; `deinit` may run on that thread).
+public final class ZMQSharedBuffer: @unchecked Sendable {
+    private let storage: UnsafeMutableRawBufferPointer
+    private let ledger: ZMQByteLedger?
+
+    /// Copies `bytes`; while this buffer lives (cached, or queued in libzmq for any peer) `ledger` counts its size.
+    public init(_ bytes: some Collection<UInt8>, ledger: ZMQByteLedger? = nil) {
+        // At least one byte: libzmq wants a real pointer even for an empty frame.
+        storage = .allocate(byteCount: max(1, bytes.count), alignment: 1)
+        _ = storage.initializeMemory(as: UInt8.self, from: bytes)
+        count = bytes.count
+        self.ledger = ledger
+        ledger?.add(count)
+    }
+
+    public convenience init(_ text: String, ledger: ZMQByteLedger? = nil) { self.init(text.utf8, ledger: ledger) }
+
+    public let count: Int
+
+    var baseAddress: UnsafeMutableRawPointer { storage.baseAddress! }
+
+    public var bytes: [UInt8] { Array(UnsafeRawBufferPointer(rebasing: storage[0..<count])) }
+
+    deinit {
+        ledger?.add(-count)
+        storage.deallocate()
+    }
+}
+
+/// Bytes held by live `ZMQSharedBuffer`s that share it: a bound on what queued replies cost, whichever thread
+/// (the owner's, or libzmq's I/O thread) frees them.
+public final class ZMQByteLedger: Sendable {
+    private let held = Atomic<Int>(0)
+
+    public init() {}
+
+    public var bytes: Int { held.load(ordering: .relaxed) }
+
+    func add(_ delta: Int) { held.add(delta, ordering: .relaxed) }
+}
+
+/// One frame of an outgoing message: bytes libzmq copies, or a shared buffer it references.
+public enum ZMQFrame: Sendable {
+    case bytes([UInt8])
+    case shared(ZMQSharedBuffer)
+}
