@@ -12,7 +12,7 @@ struct WritePlanTests {
     @Test("ON: strings, then score, then trigger_state last with a release store")
     func onOrder() throws {
         let stores = try plan(.on(score: 77, cause: "door", text: "notes"), showtext: "label")
-        #expect(stores.map(\.field) == ["trigger_cause", "trigger_text", "trigger_showtext", "trigger_score", "trigger_state"])
+        try #require(stores.map(\.field) == ["trigger_cause", "trigger_text", "trigger_showtext", "trigger_score", "trigger_state"])
         #expect(stores[3].value == .releaseU32(77))
         #expect(stores.last == SegmentStore(field: "trigger_state", offset: 760 + 4, value: .releaseU32(ZMTriggerState.on.rawValue)))
         #expect(try plan(.on(score: 1, cause: "x", text: "")).map(\.field) == ["trigger_cause", "trigger_text", "trigger_score", "trigger_state"],
@@ -22,7 +22,7 @@ struct WritePlanTests {
     @Test("off and cancel clear cause, text, showtext and score, state last", arguments: [TriggerRequest.off, .cancel])
     func offClears(_ request: TriggerRequest) throws {
         let stores = try plan(request)
-        #expect(stores.map(\.field) == ["trigger_cause", "trigger_text", "trigger_showtext", "trigger_score", "trigger_state"])
+        try #require(stores.map(\.field) == ["trigger_cause", "trigger_text", "trigger_showtext", "trigger_score", "trigger_state"])
         for store in stores.prefix(3) {
             guard case let .bytes(bytes) = store.value else { Issue.record("\(store.field) is not a string store"); continue }
             #expect(bytes.allSatisfy { $0 == 0 }, "\(store.field) is cleared")
