@@ -43,7 +43,7 @@ extension ZMSegment {
             let nextWrite = (Int(after.lastWriteIndex) + 1) % n
             let advanced = before.imageCount.flatMap { b in after.imageCount.map { Int($0) - Int(b) } } ?? 0
             let overwritten = stampAfter != stamp || (nextWrite == slot && after.lastWriteIndex != before.lastWriteIndex)
-                || advanced >= n - 1
+                || advanced >= max(1, n - 1)
             if !overwritten {
                 let format = try mapping.withCopy(offset: layout.offsets.format, count: 1) { $0.u8(0) }
                 return ImageFrame(slot: slot, timestamp: stamp, subpixelOrder: format, avPixelFormat: pixelFormat, bytes: bytes)
