@@ -7,8 +7,7 @@ import Synchronization
 /// segment-fuzz [--count N] [--seed S] [--start I] [--dir DIR]
 ///
 /// Runs N seeded inputs (see docs/zm-shm-reader.md, "Fuzzing"). Input I of seed S is always the same input, so
-/// `--start I --count 1` replays one. A crash leaves the input in DIR/zm.mmap.1; an input running for more than
-/// 10 s is reported as a hang and the process aborts.
+/// `--start I --count 1` replays one. A crash leaves the input in DIR/zm.mmap.1; a hang aborts (`HangWatchdog`).
 struct Options {
     var count = 100_000
     var seed: UInt64 = 1
@@ -59,22 +58,7 @@ let directory: String = options.directory ?? {
     return String(cString: made)
 }()
 
-/// The input being run, watched by a thread that reports an input running for over 10 s as a hang.
-let current = Atomic<UInt64>(UInt64.max)
-let progress = Atomic<UInt64>(0)
-var watchdog = pthread_t()
-pthread_create(&watchdog, nil, { _ in
-    var last = progress.load(ordering: .relaxed)
-    while true {
-        sleep(10)
-        let now = progress.load(ordering: .relaxed)
-        if now == last, current.load(ordering: .relaxed) != UInt64.max {
-            report("segment-fuzz: HANG on input \(current.load(ordering: .relaxed)) (replay with --start it --count 1)")
-            abort()
-        }
-        last = now
-    }
-}, nil)
+HangWatchdog.start()
 
 let mutator = SegmentMutator(seeds: SegmentSeeds.all())
 let runner = SegmentFuzzRunner(directory: directory)
@@ -82,19 +66,19 @@ print("segment-fuzz: seed \(options.seed), inputs \(options.start)..<\(options.s
 let started = seconds()
 var slowest = (seconds: 0.0, input: UInt64(0))
 for index in options.start..<(options.start + UInt64(options.count)) {
-    current.store(index, ordering: .relaxed)
+    HangWatchdog.current.store(index, ordering: .relaxed)
     var random = FuzzRandom(seed: options.seed, input: index)
     let before = seconds()
     runner.run(mutator.input(&random))
     let took = seconds() - before
     if took > slowest.seconds { slowest = (took, index) }
-    progress.add(1, ordering: .relaxed)
+    HangWatchdog.finished.add(1, ordering: .relaxed)
 }
-current.store(UInt64.max, ordering: .relaxed)
+HangWatchdog.current.store(HangWatchdog.idle, ordering: .relaxed)
 let elapsed = seconds() - started
 unlink(runner.path)
 if options.directory == nil { rmdir(directory) }
-print("segment-fuzz: \(options.count) inputs in \(String(format: elapsed)) s (\(Int(Double(options.count) / elapsed)) inputs/s), 0 crashes, 0 hangs")
+print("segment-fuzz: \(options.count) inputs in \(String(format: elapsed)) s (\(Int(Double(options.count) / elapsed)) inputs/s); finished: no crash, no hang")
 print("segment-fuzz: slowest input \(slowest.input): \(String(format: slowest.seconds)) s")
 print("segment-fuzz: outcomes " + runner.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
 
