@@ -94,9 +94,13 @@ let package = Package(
         .executableTarget(
             name: "lookout-log-bench", dependencies: ["ZMLog", "ZMConfig", "MariaDB"], path: "Benchmarks/LogBench"),
 
+        // Seeded fuzzing of the segment reader (docs/zm-shm-reader.md, "Fuzzing"); a short run is a ZMShmTests test.
+        .target(name: "SegmentFuzzing", dependencies: ["ZMShm"]),
+        .executableTarget(name: "segment-fuzz", dependencies: ["SegmentFuzzing"]),
+
         // Tests. CZMLayouts declares ZoneMinder's structs so the C compiler gives the true offsets.
         .target(name: "CZMLayouts", path: "Tests/CZMLayouts"),
-        .testTarget(name: "ZMShmTests", dependencies: ["ZMShm", "CZMLayouts"]),
+        .testTarget(name: "ZMShmTests", dependencies: ["ZMShm", "CZMLayouts", "SegmentFuzzing"]),
         .testTarget(name: "ZMConfigTests", dependencies: ["ZMConfig", "MariaDB"]),
         .testTarget(name: "MonitorStateTests", dependencies: ["MonitorState", "ZMShm", "DemoSimulator"]),
         .testTarget(name: "LookoutBusTests", dependencies: ["LookoutBus", "ZeroMQ", "LookoutJSON"]),
@@ -104,7 +108,7 @@ let package = Package(
         .testTarget(name: "AgentTests", dependencies: ["Agent", "ZMShm", "DemoSimulator", "MonitorState", "LookoutBus", "LookoutVersion"]),
         .testTarget(
             name: "LookoutIntegrationTests",
-            dependencies: ["ZMShm", "ZMConfig", "MariaDB", "MonitorState", "LookoutCLI", "DemoSimulator"]
+            dependencies: ["ZMShm", "ZMConfig", "MariaDB", "MonitorState", "LookoutCLI", "DemoSimulator", "SegmentFuzzing"]
         ),
         .target(name: "ZMLogTestSupport", dependencies: ["ZMLog"], path: "Tests/ZMLogTestSupport"),
         .testTarget(

@@ -20,6 +20,8 @@ public struct AgentConfiguration: Sendable, Equatable {
         public var discoverySeconds = 2.0
         /// How often Monitors rows (names, functions) and ZM_WATCH_MAX_DELAY are re-read from ZoneMinder's database.
         public var databaseRefreshSeconds = 60.0
+        /// How long a monitor with neither a segment file nor a Monitors row is kept; nil: max(30 s, ZM_WATCH_MAX_DELAY).
+        public var forgetMissingSeconds: Double?
     }
 
     public struct ZoneMinder: Sendable, Equatable {

@@ -9,7 +9,8 @@ import ZMShm
 
 extension AgentLoop {
     /// Starts following monitors that appeared (a segment file or an active Monitors row) and drops monitors that
-    /// ZoneMinder's database no longer lists as running whose segment is gone.
+    /// ZoneMinder's database no longer lists as running whose segment is gone. A monitor with neither a segment file
+    /// nor any Monitors row (a deleted stray `zm.mmap.<id>`) is dropped once it has been missing for `forgetGrace`.
     func discover(now: Double) {
         if mapWatch?.isWatching != true { mapWatch = MapDirectoryWatch(directory: context.mapDirectory) }
         let wanted = Set(configuration.zoneMinder.monitors)
@@ -17,15 +18,34 @@ extension AgentLoop {
         for row in context.monitorRows.values where row.enabled && row.function != "None" { ids.insert(row.id) }
         if !wanted.isEmpty { ids = ids.intersection(wanted).union(wanted) }
         for id in ids.sorted() where monitors[id] == nil {
-            monitors[id] = TrackedMonitor(id: id, path: context.segmentPath(id), row: context.monitorRows[id])
+            monitors[id] = TrackedMonitor(id: id, follower: context.follower(id), row: context.monitorRows[id])
         }
-        guard catalog != nil, !context.monitorRows.isEmpty else { return }
-        for (id, monitor) in monitors where !ids.contains(id) && !monitor.available {
-            publisher.publish(BusTopic.monitor(id, .liveness), MessageBodies.removed(monitor, time: now), source: "zm", retain: false)
-            publisher.forget(prefix: BusTopic.monitorPrefix(id))
-            monitors[id] = nil
-            logger.info("monitor removed", metadata: ["monitor": "\(id)"])
+        let databaseKnows = catalog != nil && !context.monitorRows.isEmpty
+        for (id, monitor) in monitors {
+            guard !ids.contains(id), !monitor.available else {
+                monitor.missingSince = nil
+                continue
+            }
+            if databaseKnows {
+                remove(monitor, now: now, reason: "not running in ZoneMinder's database and no segment")
+            } else if context.monitorRows[id] == nil {
+                let since = monitor.missingSince ?? now
+                monitor.missingSince = since
+                if now - since >= forgetGrace { remove(monitor, now: now, reason: "no segment file and no Monitors row") }
+            }
         }
+    }
+
+    /// How long a monitor with neither a segment file nor a Monitors row is kept: `agent.forget_missing_seconds`, else
+    /// max(30 s, ZM_WATCH_MAX_DELAY), so a zmc restart (unlink, re-create) never drops a monitor.
+    var forgetGrace: Double { configuration.agent.forgetMissingSeconds ?? max(30, context.maxDelay) }
+
+    private func remove(_ monitor: TrackedMonitor, now: Double, reason: String) {
+        let id = monitor.id
+        publisher.publish(BusTopic.monitor(id, .liveness), MessageBodies.removed(monitor, time: now), source: "zm", retain: false)
+        publisher.forget(prefix: BusTopic.monitorPrefix(id))
+        monitors[id] = nil
+        logger.info("monitor removed", metadata: ["monitor": "\(id)", "reason": "\(reason)"])
     }
 
     func applyCatalog() {
@@ -62,6 +82,7 @@ extension AgentLoop {
 
     private func poll(_ monitor: TrackedMonitor, now: Double, checkingPath: Bool) {
         let reading = monitor.follower.poll(checkingPath: checkingPath)
+        if reading.error?.message != monitor.loggedError { logSegmentError(reading.error, monitor: monitor) }
         let layout = reading.status?.layout ?? monitor.follower.segment?.layout ?? .zm136
         let numbering = numbering(for: layout).numbering
         // Most polls change nothing the tracker looks at: keep the new status and skip building an observation.
@@ -79,6 +100,18 @@ extension AgentLoop {
         monitor.observation = observation.available ? observation : mergeOutage(observation, into: monitor.observation)
         guard !changes.isEmpty else { return }
         publish(changes, for: monitor, previousState: previous.state, previousTrigger: previous.trigger, everSeen: previous.everSeen, now: now)
+    }
+
+    /// Once per change of error, with the follower's retry delay: a refused file is reported, not repeated per poll.
+    private func logSegmentError(_ error: SegmentError?, monitor: TrackedMonitor) {
+        monitor.loggedError = error?.message
+        guard let error else { return }
+        let retry = "retry in \(Int(monitor.follower.backoff.delay)) s or when the file changes"
+        let metadata: Logger.Metadata = ["monitor": "\(monitor.id)", "code": "\(error.code)", "retry": "\(retry)"]
+        switch error.code {
+        case .notFound, .notInitialised, .shrunk, .stale: logger.info("segment unavailable: \(error.message)", metadata: metadata)
+        default: logger.warning("segment refused: \(error.message)", metadata: metadata)
+        }
     }
 
     /// During an outage keep the last good status (state, event) but say the segment is unavailable.

@@ -13,6 +13,10 @@ final class TrackedMonitor {
     var openEvent: OpenEvent?
     /// Why liveness last changed, as published.
     var livenessReason = "appeared"
+    /// The segment error last logged, so a refused file is logged once per change, not once per poll.
+    var loggedError: String?
+    /// When discovery last found neither a segment file nor a Monitors row for this monitor (nil: it did).
+    var missingSince: Double?
 
     struct OpenEvent {
         let id: UInt64
@@ -23,9 +27,9 @@ final class TrackedMonitor {
         let triggerText: String
     }
 
-    init(id: Int, path: String, row: ZMMonitorRow?) {
+    init(id: Int, follower: SegmentFollower, row: ZMMonitorRow?) {
         self.id = id
-        self.follower = SegmentFollower(path: path)
+        self.follower = follower
         self.tracker = MonitorTracker(monitorID: id)
         self.row = row
     }

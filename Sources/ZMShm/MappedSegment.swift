@@ -20,17 +20,23 @@ public final class MappedSegment: @unchecked Sendable {
     public let mappedLength: Int
     private let base: UnsafeMutableRawPointer
 
+    /// Opens without blocking or following links and maps only a regular file owned by one of `owners`: the map
+    /// directory is world-writable, so a FIFO there would block a plain `open` forever and a stranger's file would
+    /// be read as ZoneMinder's. These checks cost syscalls at open time only, never per read.
+    ///
     /// - Parameter prefix: map only the first `prefix` bytes (a poller that reads only the header). Every page
     ///   touched in a mapping brings up to 64 KiB of its neighbours into the resident set (the kernel's fault-around),
     ///   so a whole-file mapping of a segment costs far more memory than the header it is read for.
-    public init(path: String, writable: Bool = false, prefix: Int? = nil) throws(SegmentError) {
-        let fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC)
+    public init(path: String, writable: Bool = false, prefix: Int? = nil, owners: SegmentOwners = .standard) throws(SegmentError) {
+        let access = writable ? O_RDWR : O_RDONLY
+        let fd = open(path, access | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)
         guard fd >= 0 else { throw SegmentError.fromOpen(path: path, errno: errno, writable: writable) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             throw SegmentError(.system, path: path, "fstat \(path): \(String(cString: strerror(errno)))", errno: errno)
         }
+        try SegmentFileCheck.check(info, path: path, owners: owners)
         guard info.st_size >= 4 else {
             throw SegmentError(.notInitialised, path: path, "\(path) is empty (\(info.st_size) bytes): zmc has not set it up yet")
         }
@@ -125,7 +131,7 @@ public final class MappedSegment: @unchecked Sendable {
         }
     }
 
-    private func checkWritable(offset: Int, count: Int) throws(SegmentError) {
+    func checkWritable(offset: Int, count: Int) throws(SegmentError) {
         guard writable else { throw SegmentError(.readOnly, path: path, "\(path) is mapped read-only") }
         guard offset % 4 == 0 || count != 4 else {
             throw SegmentError(.truncated, path: path, "write at \(offset)..<\(offset + count) lies outside \(path)")

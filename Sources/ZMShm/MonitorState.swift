@@ -108,6 +108,8 @@ public struct ZMAction: OptionSet, Sendable, Hashable {
     public static let reload = ZMAction(rawValue: 0x04)
     public static let suspend = ZMAction(rawValue: 0x10)
     public static let resume = ZMAction(rawValue: 0x20)
+    /// Every bit ZoneMinder defines.
+    public static let known: ZMAction = [.getSettings, .setSettings, .reload, .suspend, .resume]
 
     public var names: [String] {
         var names: [String] = []

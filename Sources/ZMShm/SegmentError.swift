@@ -9,6 +9,12 @@ public struct SegmentError: Error, Equatable, CustomStringConvertible {
         case notFound
         /// The file exists but this user may not open it; the message names the user or group needed.
         case permissionDenied
+        /// The path is a symbolic link; segments are opened without following links.
+        case symbolicLink
+        /// The path is a FIFO, directory, socket or device, not a regular file; the message names the type.
+        case notRegularFile
+        /// The file belongs to a user other than root, this process's user or ZoneMinder's; the message names both.
+        case untrustedOwner
         /// The file is empty or `size` is 0: zmc has not initialised it yet, or has just shut down.
         case notInitialised
         /// `SharedData.size` is not a layout ZoneMinder ever shipped.
@@ -49,6 +55,14 @@ public struct SegmentError: Error, Equatable, CustomStringConvertible {
         switch code {
         case ENOENT:
             return SegmentError(.notFound, path: path, "\(path) does not exist: is zmc running for this monitor?", errno: code)
+        case ELOOP:
+            return SegmentError(
+                .symbolicLink, path: path,
+                "\(path) is a symbolic link: segments are not followed through links (someone else created it), ignored",
+                errno: code)
+        case ENXIO, ENODEV:
+            return SegmentError(
+                .notRegularFile, path: path, "\(path) is a device or socket, not a regular file: ignored", errno: code)
         case EACCES, EPERM:
             return SegmentError(.permissionDenied, path: path, permissionMessage(path: path, writable: writable), errno: code)
         default:
@@ -65,11 +79,12 @@ public struct SegmentError: Error, Equatable, CustomStringConvertible {
         let group = getgrgid(info.st_gid).map { String(cString: $0.pointee.gr_name) } ?? String(info.st_gid)
         let mode = String(info.st_mode & 0o777, radix: 8)
         let groupBit: mode_t = writable ? 0o020 : 0o040
+        let run = owner == "root" ? "run as root" : "run as root or \(owner)"
         let advice: String
         if info.st_mode & groupBit != 0 {
-            advice = "run as root or \(owner), or add this user to group \(group) (usermod -aG \(group) USER, then log in again)"
+            advice = "\(run), or add this user to group \(group) (usermod -aG \(group) USER, then log in again)"
         } else {
-            advice = "run as root or \(owner) (mode 0\(mode) gives group \(group) no \(writable ? "write" : "read") access)"
+            advice = "\(run) (mode 0\(mode) gives group \(group) no \(writable ? "write" : "read") access)"
         }
         return "cannot open \(path) \(access): permission denied; it is 0\(mode) \(owner):\(group); \(advice)"
     }

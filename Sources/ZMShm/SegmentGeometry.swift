@@ -10,6 +10,13 @@ public struct SegmentGeometry: Sendable, Equatable {
     /// Number of zones (1.37+; 0 before).
     public let zoneCount: Int
 
+    /// The most image slots believed: ZoneMinder's `Monitors.ImageBufferCount` is a SMALLINT UNSIGNED (default 3;
+    /// zmc needs `n` slots of shared memory each, so real values stay in the tens). A larger `n` from the size
+    /// formula means the file is not zmc's (a sparse file of tiny "images"), and decoding it would list millions of slots.
+    public static let maxImageBufferCount = 65_535
+    /// The largest image slot believed: 256 MiB, twice an 8K (7680×4320) RGBA frame. `latestImage` copies one slot.
+    public static let maxImageSlotStride = 256 << 20
+
     /// Bytes before the variable part: SharedData + TriggerData + VideoStoreData + 64 bytes of alignment slack.
     static func fixedBytes(_ layout: SharedDataLayout) -> Int {
         layout.size + TriggerDataOffsets.size + VideoStoreDataOffsets.size + 64
@@ -47,7 +54,8 @@ public struct SegmentGeometry: Sendable, Equatable {
     /// - Parameters:
     ///   - imageSize: `SharedData.imagesize`.
     ///   - frameSize: width and height from the Monitors row; required on master only.
-    /// - Returns: `nil` when the file size does not fit the formula (then images are not read).
+    /// - Returns: `nil` when the file size does not fit the formula, or needs more than `maxImageBufferCount` slots or
+    ///   slots above `maxImageSlotStride` (then images are not read).
     public static func infer(
         layout: SharedDataLayout, fileSize: Int, imageSize: UInt32, frameSize: (width: Int, height: Int)? = nil
     ) -> SegmentGeometry? {
@@ -67,12 +75,12 @@ public struct SegmentGeometry: Sendable, Equatable {
             stride = ((4 * frameSize.width + 31) & ~31) * frameSize.height
             perSlot = 24 + 2 * stride
         }
-        guard stride > 0 else { return nil }
+        guard stride > 0, stride <= maxImageSlotStride else { return nil }
         let extra = layout == .master ? 2 : 0
         let slotsAndZones = variable - extra
         let n = slotsAndZones / perSlot
         let zoneBytes = slotsAndZones % perSlot
-        guard n > 0 else { return nil }
+        guard n > 0, n <= maxImageBufferCount else { return nil }
         if layout.hasZoneScores {
             guard zoneBytes % 4 == 0 else { return nil }
         } else {

@@ -9,45 +9,40 @@ public enum TriggerRequest: Sendable, Equatable {
 }
 
 extension ZMSegment {
-    /// Writes a trigger as ZoneMinder's own writers intend: score and strings first, `trigger_state` last
-    /// (with release ordering), so the analysis thread never sees ON with stale score or cause.
+    /// Writes a trigger as ZoneMinder's own writers intend: strings, then score, then `trigger_state` last with
+    /// release ordering, so the analysis thread never sees ON with a stale score or cause. Everything is validated
+    /// before the first byte is written: a refused request leaves the segment unchanged.
     /// `showtext`, when given, is written too (it replaces `%Q` in the monitor's timestamp label).
     public func writeTrigger(_ request: TriggerRequest, showtext: String? = nil) throws(SegmentError) {
-        try checkWritableAndLive()
-        let base = layout.size
-        typealias T = TriggerDataOffsets
-        switch request {
-        case let .on(score, cause, text):
-            guard score > 0 else {
-                throw SegmentError(.unsupported, path: path, "a forced alarm needs a score above 0 (ZoneMinder ignores 0)")
-            }
-            try writeString(cause, at: base + T.triggerCause, capacity: T.triggerCauseLength, field: "cause")
-            try writeString(text, at: base + T.triggerText, capacity: T.textLength, field: "text")
-            if let showtext { try writeString(showtext, at: base + T.triggerShowtext, capacity: T.textLength, field: "showtext") }
-            try mapping.storeRelease(score, at: base + T.triggerScore)
-            try mapping.storeRelease(ZMTriggerState.on.rawValue, at: base + T.triggerState)
-        case .off, .cancel:
-            try writeString("", at: base + T.triggerCause, capacity: T.triggerCauseLength, field: "cause")
-            try writeString("", at: base + T.triggerText, capacity: T.textLength, field: "text")
-            try writeString(showtext ?? "", at: base + T.triggerShowtext, capacity: T.textLength, field: "showtext")
-            try mapping.storeRelease(0, at: base + T.triggerScore)
-            let state: ZMTriggerState = request == .off ? .off : .cancel
-            try mapping.storeRelease(state.rawValue, at: base + T.triggerState)
-        }
+        try apply(try SegmentWritePlan.trigger(request, showtext: showtext, layout: layout, path: path))
     }
 
     /// Sets only `trigger_showtext` (zmtrigger's `show`).
     public func writeShowtext(_ text: String) throws(SegmentError) {
-        try checkWritableAndLive()
-        try writeString(text, at: layout.size + TriggerDataOffsets.triggerShowtext, capacity: TriggerDataOffsets.textLength, field: "showtext")
+        try apply(try SegmentWritePlan.showtext(text, layout: layout, path: path))
     }
 
     /// ORs command bits into `SharedData.action`; zmc clears each bit once it has acted on it.
-    /// Returns the bits that were pending before.
+    /// Returns the bits that were pending before. Bits ZoneMinder does not define are refused before writing.
     @discardableResult
     public func requestAction(_ action: ZMAction) throws(SegmentError) -> ZMAction {
+        guard !action.isEmpty, action.rawValue & ~ZMAction.known.rawValue == 0 else {
+            throw SegmentError(.unsupported, path: path, "action bits 0x\(String(action.rawValue, radix: 16)) are not ZoneMinder actions")
+        }
         try checkWritableAndLive()
         return ZMAction(rawValue: try mapping.fetchOr(action.rawValue, at: layout.offsets.action))
+    }
+
+    /// Checks the segment and every store's range, then writes in plan order.
+    func apply(_ plan: [SegmentStore]) throws(SegmentError) {
+        try checkWritableAndLive()
+        for store in plan { try mapping.checkWritable(offset: store.offset, count: store.count) }
+        for store in plan {
+            switch store.value {
+            case let .bytes(bytes): try mapping.write(bytes: bytes, at: store.offset)
+            case let .releaseU32(value): try mapping.storeRelease(value, at: store.offset)
+            }
+        }
     }
 
     /// Writing into a segment zmc no longer uses is silently lost, so check first.
@@ -62,15 +57,5 @@ extension ZMSegment {
         guard status.valid else {
             throw SegmentError(.invalid, path: path, "\(path) is not valid (valid = 0): zmc is not running it; write refused")
         }
-    }
-
-    private func writeString(_ text: String, at offset: Int, capacity: Int, field: String) throws(SegmentError) {
-        let utf8 = Array(text.utf8)
-        guard utf8.count < capacity else {
-            throw SegmentError(
-                .unsupported, path: path,
-                "\(field) is \(utf8.count) bytes; ZoneMinder's field holds at most \(capacity - 1) bytes")
-        }
-        try mapping.write(bytes: utf8 + [UInt8](repeating: 0, count: capacity - utf8.count), at: offset)
     }
 }

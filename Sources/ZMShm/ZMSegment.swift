@@ -18,8 +18,10 @@ public final class ZMSegment: Sendable {
 
     /// Opens and checks a segment: known `size`, `TriggerData.size == 560`, file long enough for both.
     /// A segment with `valid == 0` opens fine (its status says so); writes to it are refused.
-    public init(path: String, writable: Bool = false, extent: Extent = .whole) throws(SegmentError) {
-        let mapping = try MappedSegment(path: path, writable: writable, prefix: extent == .header ? Self.headerLength : nil)
+    /// A path that is not a regular file owned by one of `owners` is refused (see `MappedSegment.init`).
+    public init(path: String, writable: Bool = false, extent: Extent = .whole, owners: SegmentOwners = .standard) throws(SegmentError) {
+        let mapping = try MappedSegment(
+            path: path, writable: writable, prefix: extent == .header ? Self.headerLength : nil, owners: owners)
         let size = try mapping.withCopy(offset: 0, count: 4) { $0.u32(0) }
         guard size != 0 else {
             throw SegmentError(.notInitialised, path: path, "\(path) is not initialised (size 0): zmc is starting or has stopped")
@@ -103,7 +105,9 @@ public final class ZMSegment: Sendable {
             if geometry == nil {
                 problems.append(layout == .master && frameSize == nil
                     ? "master layout: the frame size (Monitors.Width/Height) is needed to locate zone scores, timestamps and images"
-                    : "file size \(length) does not fit ZoneMinder's size formula for layout \(layout.rawValue); timestamps and images not read")
+                    : "file size \(length) does not fit ZoneMinder's size formula for layout \(layout.rawValue) "
+                        + "(at most \(SegmentGeometry.maxImageBufferCount) slots of at most \(SegmentGeometry.maxImageSlotStride >> 20) MiB); "
+                        + "timestamps and images not read")
             }
             return SegmentSnapshot(
                 path: path, fileSize: length, inode: mapping.inode, layout: layout,

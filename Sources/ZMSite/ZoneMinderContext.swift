@@ -29,6 +29,8 @@ public struct ZoneMinderContext: Sendable {
     public var maxDelay: Double
     public var maxDelaySource: String
     public var monitorRows: [Int: ZMMonitorRow]
+    /// Who a segment file may belong to: root, this process's user and ZoneMinder's (`ZM_WEB_USER`, else www-data).
+    public var segmentOwners: SegmentOwners
     /// zm.conf as read, kept so a long-running caller can reconnect to the database later.
     public var conf: ZMConfFile?
     /// Why a source was not used (zm.conf missing, database down): for people, not for logic.
@@ -79,10 +81,26 @@ public struct ZoneMinderContext: Sendable {
         }
         return ZoneMinderContext(
             mapDirectory: mapDirectory, mapDirectorySource: mapSource, version: version, versionSource: versionSource,
-            maxDelay: maxDelay, maxDelaySource: maxDelaySource, monitorRows: rows, conf: conf, notes: notes)
+            maxDelay: maxDelay, maxDelaySource: maxDelaySource, monitorRows: rows,
+            segmentOwners: segmentOwners(conf: conf), conf: conf, notes: notes)
     }
 
     public func segmentPath(_ monitorID: Int) -> String { "\(mapDirectory)/zm.mmap.\(monitorID)" }
+
+    /// Opens a monitor's segment, refusing files that are not regular or not owned by `segmentOwners`.
+    public func openSegment(_ monitorID: Int, writable: Bool = false, extent: ZMSegment.Extent = .whole) throws(SegmentError) -> ZMSegment {
+        try ZMSegment(path: segmentPath(monitorID), writable: writable, extent: extent, owners: segmentOwners)
+    }
+
+    /// A follower for a monitor's segment with this site's owner rule.
+    public func follower(_ monitorID: Int) -> SegmentFollower {
+        SegmentFollower(path: segmentPath(monitorID), owners: segmentOwners)
+    }
+
+    static func segmentOwners(conf: ZMConfFile?) -> SegmentOwners {
+        let user = conf?["ZM_WEB_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? SegmentOwners.defaultZoneMinderUser
+        return user == SegmentOwners.defaultZoneMinderUser ? .standard : SegmentOwners(zoneMinderUser: user)
+    }
 
     public func numbering(for layout: SharedDataLayout) -> StateNumberingChoice {
         StateNumberingChoice.resolve(layout: layout, version: version, versionSource: versionSource)
@@ -111,8 +129,16 @@ public struct ZoneMinderContext: Sendable {
         }
         return names.compactMap { name -> Int? in
             guard name.hasPrefix("zm.mmap.") else { return nil }
-            return Int(name.dropFirst("zm.mmap.".count)).flatMap { $0 > 0 ? $0 : nil }
+            return monitorID(name.dropFirst("zm.mmap.".count))
         }.sorted()
+    }
+
+    /// A monitor id written as zmc writes it: decimal digits, no sign, no leading zero, above 0. `zm.mmap.011` and
+    /// `zm.mmap.+11` are not monitor 11's segment (its path is `zm.mmap.11`).
+    public static func monitorID(_ text: Substring) -> Int? {
+        guard let first = text.utf8.first, first != UInt8(ascii: "0"), text.utf8.count <= 9,
+              text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        return Int(text)
     }
 }
 

@@ -39,7 +39,7 @@ struct Action: ParsableCommand {
     }
 
     private func perform(_ context: ZoneMinderContext) throws(SegmentError) -> Bool {
-        let segment = try ZMSegment(path: context.segmentPath(monitor.value), writable: true)
+        let segment = try context.openSegment(monitor.value, writable: true, extent: .header)
         let pending = try segment.requestAction(request.bit)
         if pending.contains(request.bit) { print("monitor \(monitor.value): \(request.rawValue) was already pending") }
         guard timeout > 0 else {

@@ -14,9 +14,8 @@ struct Dump: ParsableCommand {
 
     func run() throws {
         let context = ZoneMinderContext.resolve(segments.contextOptions())
-        let path = context.segmentPath(monitor.value)
         do {
-            let snapshot = try ZMSegment(path: path).snapshot(frameSize: context.frameSize(monitor.value))
+            let snapshot = try context.openSegment(monitor.value).snapshot(frameSize: context.frameSize(monitor.value))
             let value = SnapshotJSON.render(monitorID: monitor.value, snapshot: snapshot, context: context, now: Date().timeIntervalSince1970)
             print(value.rendered(pretty: true))
         } catch {

@@ -27,7 +27,7 @@ struct SegmentOptions: ParsableArguments {
 struct MonitorID: ExpressibleByArgument {
     let value: Int
     init?(argument: String) {
-        guard let value = Int(argument), value > 0 else { return nil }
+        guard let value = ZoneMinderContext.monitorID(Substring(argument)) else { return nil }
         self.value = value
     }
 }

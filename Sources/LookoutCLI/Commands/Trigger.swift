@@ -46,7 +46,7 @@ struct Trigger: ParsableCommand {
     }
 
     private func perform(_ context: ZoneMinderContext) throws(SegmentError) {
-        let segment = try ZMSegment(path: context.segmentPath(monitor.value), writable: true)
+        let segment = try context.openSegment(monitor.value, writable: true, extent: .header)
         let before = try segment.status()
         switch request {
         case .on: try segment.writeTrigger(.on(score: score, cause: cause, text: text), showtext: showtext)

@@ -38,11 +38,11 @@ struct Watch: ParsableCommand {
             if fixed.isEmpty, now - lastDiscovery >= 1 {
                 lastDiscovery = now
                 for id in (try? context.discoverMonitorIDs()) ?? [] where watched[id] == nil {
-                    watched[id] = (SegmentFollower(path: context.segmentPath(id)), MonitorTracker(monitorID: id))
+                    watched[id] = (context.follower(id), MonitorTracker(monitorID: id))
                 }
             }
             for id in fixed where watched[id] == nil {
-                watched[id] = (SegmentFollower(path: context.segmentPath(id)), MonitorTracker(monitorID: id))
+                watched[id] = (context.follower(id), MonitorTracker(monitorID: id))
             }
             for id in watched.keys.sorted() {
                 guard var entry = watched[id] else { continue }

@@ -101,7 +101,8 @@ enum SnapshotJSON {
         ]
         if snapshot.layout.hasZoneScores { root.append(("zone_scores", snapshot.zoneScores.map { .array($0.map { .from($0) }) } ?? .null)) }
         root += [
-            ("timestamps", snapshot.timestamps.map { .array($0.map(timeval)) } ?? .null),
+            ("timestamps", snapshot.timestamps.map { .array($0.prefix(listedSlots).map(timeval)) } ?? .null),
+            ("timestamps_omitted", .from(max(0, (snapshot.timestamps?.count ?? 0) - listedSlots))),
             ("geometry", snapshot.geometry.map(geometry) ?? .null),
             ("image_slots", snapshot.geometry.map { imageSlots($0, format: sd.format) } ?? .null),
             ("liveness", .object([
@@ -115,6 +116,9 @@ enum SnapshotJSON {
         ]
         return .object(root)
     }
+
+    /// Slots listed per array in `dump`: the first ones; the rest are counted, so output stays small whatever `n` is.
+    static let listedSlots = 64
 
     static func timeval(_ value: Timeval) -> JSONValue {
         .object([("tv_sec", .from(value.seconds)), ("tv_usec", .from(value.microseconds))])
@@ -137,7 +141,8 @@ enum SnapshotJSON {
         .object([
             ("subpixel_order", .from(format)),
             ("slot_size", .from(g.imageSlotStride)),
-            ("offsets", .array((0..<g.imageBufferCount).map { .from(g.imageOffset(slot: $0)) })),
+            ("offsets", .array((0..<min(g.imageBufferCount, listedSlots)).map { .from(g.imageOffset(slot: $0)) })),
+            ("offsets_omitted", .from(max(0, g.imageBufferCount - listedSlots))),
         ])
     }
 

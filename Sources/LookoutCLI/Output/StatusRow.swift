@@ -19,7 +19,7 @@ struct StatusRow {
     static func read(monitorID: Int, context: ZoneMinderContext, now: Double) -> StatusRow {
         let name = context.monitorRows[monitorID]?.name
         do {
-            let segment = try ZMSegment(path: context.segmentPath(monitorID))
+            let segment = try context.openSegment(monitorID, extent: .header)
             let status = try segment.status()
             let choice = context.numbering(for: segment.layout)
             let age = status.heartbeatAge(now: now)
