@@ -64,7 +64,7 @@ let ids = ((try? FileManager.default.contentsOfDirectory(atPath: options.mapDire
     .filter { $0.hasPrefix("zm.mmap.") }.compactMap { Int($0.dropFirst(8)) }.sorted()
 let segments = ids.compactMap { try? ZMSegment(path: "\(options.mapDirectory)/zm.mmap.\($0)") }
 guard !segments.isEmpty else {
-    print("no readable zm.mmap.<id> in \(options.mapDirectory); start ZoneMinder or ../shared/peer/zm-peer-up.sh")
+    print("no readable zm.mmap.<id> in \(options.mapDirectory); start ZoneMinder or scripts/zm-peer-up.sh")
     exit(1)
 }
 let usable = zip(ids, segments).map { $0 }

@@ -3,19 +3,20 @@ import Testing
 import ZMConfig
 import ZMShm
 
-/// The real ZoneMinder 1.36.33 peer (`../shared/peer/zm-peer-up.sh`, started by `scripts/test.sh`).
+/// The real ZoneMinder 1.36.33 peer (`scripts/zm-peer-up.sh`, started by `scripts/test.sh` through `scripts/peer.sh`).
 enum Peer {
     static let mapDirectory = "/dev/shm"
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     static let lookout = packageRoot + "/.build/debug/lookout"
-    static let shmDump = packageRoot + "/../shared/peer/zm_shm_dump.py"
+    /// Our independent Python decoder (written from docs/zm-shm-layouts.md, not from the Swift code).
+    static let shmDump = packageRoot + "/scripts/zm_shm_decode.py"
 
     static func segmentPath(_ id: Int) -> String { "\(mapDirectory)/zm.mmap.\(id)" }
 
     /// Fails (never skips) with what to do when the peer is not running.
     static func require() throws {
         for id in 1...3 where !FileManager.default.fileExists(atPath: segmentPath(id)) {
-            Issue.record("ZoneMinder peer not running: \(segmentPath(id)) missing. Start it with ../shared/peer/zm-peer-up.sh (scripts/test.sh does).")
+            Issue.record("ZoneMinder peer not running: \(segmentPath(id)) missing. Start it with scripts/zm-peer-up.sh as root (scripts/test.sh does).")
             throw PeerMissing()
         }
     }

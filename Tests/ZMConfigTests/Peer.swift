@@ -7,7 +7,7 @@ enum Peer {
     struct Unavailable: Error, CustomStringConvertible {
         let cause: any Error
         var description: String {
-            "the ZoneMinder peer must be up (run /work/shared/peer/zm-peer-up.sh): \(cause)"
+            "the ZoneMinder peer must be up (run scripts/zm-peer-up.sh as root): \(cause)"
         }
     }
 

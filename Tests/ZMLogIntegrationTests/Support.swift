@@ -71,7 +71,7 @@ func run(
         stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
 }
 
-/// The peer's database (`../shared/peer/zm-peer-up.sh`), as root over its socket.
+/// The peer's database (`scripts/zm-peer-up.sh`), as root over its socket.
 enum PeerDatabase {
     static func require() throws {
         guard FileManager.default.fileExists(atPath: Paths.peerSocket) else {

@@ -2,7 +2,7 @@
 #define CZMLAYOUTS_H
 /*
  * ZoneMinder's shared-memory structs for each released layout, declared as ZoneMinder declares them
- * (field names, C types, order and the time_t/uint64 unions) from ../shared/specs/zm-shm.md §2.
+ * (field names, C types, order and the time_t/uint64 unions); docs/zm-shm-layouts.md tabulates the offsets.
  * Tests fill these and write their bytes to a file: the compiler's offsets are the ground truth that
  * ZMShm's own offset tables are checked against.
  */
