@@ -68,7 +68,7 @@ struct OracleTests {
         }
     }
 
-    @Test("VideoStoreData, slot timestamps and the newest image equal the peer's Python decoder", arguments: [1, 2, 3])
+    @Test("VideoStoreData, slot timestamps and the newest image equal our independent Python decoder (scripts/zm_shm_decode.py)", arguments: [1, 2, 3])
     func matchesPythonDecoder(monitor: Int) throws {
         try Peer.require()
         let dir = TemporaryDirectory()
@@ -79,7 +79,7 @@ struct OracleTests {
         let geometry = try #require(snapshot.geometry)
         let image = try segment.latestImage(geometry: geometry)
 
-        // zm_shm_dump.py hard-codes /dev/shm; give its module an `open` that reads the frozen copy instead.
+        // zm_shm_decode.py opens <map dir>/zm.mmap.<id> through the module's open; point it at the frozen copy.
         let script = """
             import builtins, hashlib, importlib.util, json, sys
             spec = importlib.util.spec_from_file_location("dump", sys.argv[1]); mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
