@@ -25,6 +25,8 @@ public struct ControlLimits: Sendable, Equatable {
     /// Requests answered per wake-up of the loop before it goes back to its poll schedule; the rest wait in
     /// their clients' receive queues.
     public var requestsPerWakeUp = 64
+    /// Seconds of answering per wake-up, whatever the requests cost: a poll tick is late by at most this.
+    public var secondsPerWakeUp = 0.005
     /// Frozen SNAPSHOT views (one per prefix and gseq) kept for cursors and cache hits; a cursor into an older
     /// one gets `ERR expired`.
     public var snapshotViews = 8

@@ -179,10 +179,12 @@ def flood(args):
         clients.append(dealer)
     sent = 0
     started = time.time()
-    for _ in range(args.count):
-        for dealer in clients:
+    for number in range(args.count):
+        for index, dealer in enumerate(clients):
+            # --vary-prefix: each request asks for another prefix, so none can be answered from the cache
+            prefix = [f"zm.monitor.{(number * len(clients) + index) % 1000 + 1}".encode()] if args.vary_prefix else []
             try:
-                dealer.send_multipart([b"", args.request.encode()], zmq.NOBLOCK)
+                dealer.send_multipart([b"", args.request.encode()] + prefix, zmq.NOBLOCK)
                 sent += 1
             except zmq.Again:
                 pass
@@ -251,6 +253,7 @@ def main():
     f.add_argument("--clients", type=int, default=3)
     f.add_argument("--count", type=int, default=1000)
     f.add_argument("--request", default="SNAPSHOT")
+    f.add_argument("--vary-prefix", action="store_true", help="SNAPSHOT zm.monitor.<n> with n changing per request")
     f.add_argument("--seconds", type=float, default=8, help="how long to watch heartbeats and memory")
     args = parser.parse_args()
     if args.command == "collect":
