@@ -55,8 +55,8 @@ public final class ControlServer {
             }
             switch try? socket.send(envelope + reply(outcome)) {
             case .sent?: break
-            case .wouldBlock?: counters.repliesDropped += 1
-            case .unroutable?, nil: counters.repliesUnroutable += 1
+            case .wouldBlock?, nil: counters.repliesDropped += 1
+            case .unroutable?: counters.repliesUnroutable += 1
             }
         }
     }
