@@ -148,6 +148,7 @@ def collect(args):
     mismatched = sorted(t for t in set(state) | set(expected) if state.get(t) != expected.get(t))
     print(json.dumps({
         "snapshot_gseq": snap1["gseq"], "snapshot_items": len(snap1["items"]), "snapshot2_gseq": snap2["gseq"],
+        "snapshot_items_after_gseq": sum(1 for s in (snap1, snap2) for i in s["items"] if i["header"]["gseq"] > s["gseq"]),
         "epochs": sorted(epochs), "live": live, "applied": applied, "skipped_as_in_snapshot": stale,
         "duplicates": counts["duplicates"], "gaps": gaps, "rebuilt_equals_snapshot2": not mismatched and snap1["epoch"] == snap2["epoch"],
         "mismatched_topics": mismatched, "completed": done,
