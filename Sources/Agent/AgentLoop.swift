@@ -143,7 +143,7 @@ final class AgentLoop: @unchecked Sendable {
             let waitMilliseconds = max(0, Int(((due - clock.now) * 1000).rounded(.up)))
             let readable = (try? ZMQPoll.readable([control.pollSocket, publisher.pollSocket], timeoutMilliseconds: min(waitMilliseconds, 1000)))
                 ?? [false, false]
-            if readable[0] { control.servePending(now: clock.now, handle) }
+            if readable[0] { control.servePending(clock: { clock.now }, handle) }
             if readable[1] { publisher.drainSubscriptions() }
         }
         notifier.stopping()

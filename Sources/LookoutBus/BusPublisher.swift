@@ -12,6 +12,9 @@ public final class BusPublisher {
     public private(set) var counters = BusCounters()
     private var topicSequences: [String: UInt64] = [:]
     private var retained: [String: BusMessage] = [:]
+    /// `retained`'s topics in byte order, rebuilt only when a topic appears or goes: a snapshot under a prefix
+    /// costs a binary search plus its own items, however many topics there are.
+    private var sortedTopics: [String]?
     private let socket: ZMQSocket
     private let clock: @Sendable () -> Double
 
@@ -44,7 +47,7 @@ public final class BusPublisher {
 
     /// Re-sends every retained topic with fresh sequence numbers, so a subscriber that missed a change heals.
     public func republishRetained() {
-        for topic in retained.keys.sorted() {
+        for topic in topics(under: "") {
             guard let message = retained[topic] else { continue }
             send(topic: topic, body: message.body, source: message.header.source, retain: true, refresh: true)
             counters.refreshed += 1
@@ -53,14 +56,28 @@ public final class BusPublisher {
 
     /// Drops retained topics under `prefix` (a removed monitor): snapshots stop listing them.
     public func forget(prefix: String) {
-        for topic in retained.keys where topic.hasPrefix(prefix) { retained[topic] = nil }
+        for topic in topics(under: prefix) { retained[topic] = nil }
+        sortedTopics = nil
     }
 
-    /// The last message of every retained topic under `prefix`, in topic order, and the global sequence
-    /// they are current as of: apply live messages with a larger `gseq` on top (the clone pattern).
+    /// The last message of every retained topic under `prefix` (bytes, as ZeroMQ's subscriptions match), in
+    /// topic order, and the global sequence they are current as of: apply live messages with a larger `gseq` on
+    /// top (the clone pattern).
     public func snapshot(prefix: String) -> (messages: [BusMessage], globalSequence: UInt64) {
-        let messages = retained.keys.sorted().filter { $0.hasPrefix(prefix) }.compactMap { retained[$0] }
-        return (messages, globalSequence)
+        (topics(under: prefix).compactMap { retained[$0] }, globalSequence)
+    }
+
+    private func topics(under prefix: String) -> ArraySlice<String> {
+        let sorted = sortedTopics ?? retained.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        sortedTopics = sorted
+        var low = 0, high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sorted[middle].utf8.lexicographicallyPrecedes(prefix.utf8) { low = middle + 1 } else { high = middle }
+        }
+        var end = low
+        while end < sorted.count, sorted[end].utf8.starts(with: prefix.utf8) { end += 1 }
+        return sorted[low..<end]
     }
 
     public func retainedMessage(_ topic: String) -> BusMessage? { retained[topic] }
@@ -83,7 +100,9 @@ public final class BusPublisher {
             sequence: sequence, globalSequence: globalSequence, epoch: epoch,
             timestampMilliseconds: Int64((clock() * 1000).rounded()), source: source, refresh: refresh)
         let message = BusMessage(topic: topic, header: header, body: body)
-        if retain { retained[topic] = message }
+        if retain {
+            if retained.updateValue(message, forKey: topic) == nil { sortedTopics = nil }
+        }
         do {
             if try socket.send(message.frames) != .sent { counters.sendFailures += 1 } else { counters.published += 1 }
         } catch {

@@ -10,7 +10,8 @@ public struct ControlCounters: Sendable, Equatable {
     public var busy: UInt64 = 0
     /// Of `rejected`: replies larger than `ControlLimits.maximumReplyBytes`.
     public var tooLarge: UInt64 = 0
-    /// Replies dropped because the client's reply queue was full (it sends and does not read).
+    /// Replies dropped because the client's reply queue was full (it sends and does not read), or libzmq refused
+    /// the send.
     public var repliesDropped: UInt64 = 0
     /// Replies to clients that had disconnected.
     public var repliesUnroutable: UInt64 = 0

@@ -4,9 +4,10 @@ public struct ControlLimits: Sendable, Equatable {
     /// A larger request closes that client's connection inside libzmq (`ZMQ_MAXMSGSIZE`); TRIGGER's options,
     /// the largest request, need under 1 KiB.
     public var maximumRequestBytes = 8 * 1024
-    /// Requests queued per client before libzmq stops reading its connection (`ZMQ_RCVHWM`): the client's
-    /// sends then block or fail on its side. Per client: at most this × `maximumRequestBytes`.
-    public var receiveHighWaterMark: Int32 = 16
+    /// Requests queued per connection before libzmq stops reading it (`ZMQ_RCVHWM`): the client's sends then
+    /// block or fail on its side. Per connection: at most this × `maximumRequestBytes` (32 KiB). The agent does
+    /// not bound the number of connections: the socket's group and mode, and the unit's open-file limit, do.
+    public var receiveHighWaterMark: Int32 = 4
     /// Replies queued per client (`ZMQ_SNDHWM` with `ZMQ_ROUTER_MANDATORY`). A reply to a client whose queue
     /// is full is dropped and counted (`replies_dropped`); per client: at most this × `maximumReplyBytes`.
     public var sendHighWaterMark: Int32 = 8
@@ -25,6 +26,8 @@ public struct ControlLimits: Sendable, Equatable {
     /// Requests answered per wake-up of the loop before it goes back to its poll schedule; the rest wait in
     /// their clients' receive queues.
     public var requestsPerWakeUp = 64
+    /// Seconds of answering per wake-up, whatever the requests cost: a poll tick is late by at most this.
+    public var secondsPerWakeUp = 0.005
     /// Frozen SNAPSHOT views (one per prefix and gseq) kept for cursors and cache hits; a cursor into an older
     /// one gets `ERR expired`.
     public var snapshotViews = 8

@@ -35,10 +35,13 @@ public final class ControlServer {
     /// The counters and the reply bytes held, as HEALTH reports them.
     public var healthJSON: JSONValue { counters.json(replyBytesHeld: ledger.bytes) }
 
-    /// Answers the requests waiting now, at most `limits.requestsPerWakeUp`, so a flood cannot starve the poll
-    /// loop. `now`: monotonic seconds, for the render budget.
-    public func servePending(now: Double, _ handle: (ControlRequest) -> Result<ControlReply, ControlError>) {
-        for _ in 0..<limits.requestsPerWakeUp {
+    /// Answers the requests waiting now, at most `limits.requestsPerWakeUp` or `limits.secondsPerWakeUp`, so a
+    /// flood cannot starve the poll loop. `clock`: monotonic seconds.
+    public func servePending(clock: () -> Double, _ handle: (ControlRequest) -> Result<ControlReply, ControlError>) {
+        let start = clock()
+        var now = start
+        for _ in 0..<limits.requestsPerWakeUp where now - start < limits.secondsPerWakeUp {
+            defer { now = clock() }
             guard let frames = try? socket.receive(timeoutMilliseconds: 0) else { return }
             guard let identity = frames.first else { continue }
             var rest = frames.dropFirst()
@@ -52,8 +55,8 @@ public final class ControlServer {
             }
             switch try? socket.send(envelope + reply(outcome)) {
             case .sent?: break
-            case .wouldBlock?: counters.repliesDropped += 1
-            case .unroutable?, nil: counters.repliesUnroutable += 1
+            case .wouldBlock?, nil: counters.repliesDropped += 1
+            case .unroutable?: counters.repliesUnroutable += 1
             }
         }
     }

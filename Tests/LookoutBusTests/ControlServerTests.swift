@@ -39,7 +39,7 @@ struct ControlServerTests {
         func ask(_ frames: [String]) throws -> (status: String, body: JSONValue) {
             try client.send([[]] + frames.map { Array($0.utf8) })
             for _ in 0..<500 {
-                server.servePending(now: now, handle)
+                server.servePending(clock: { self.now }, handle)
                 if let reply = try client.receive(timeoutMilliseconds: 10) {
                     let parts = reply.drop { $0.isEmpty }.map { String(decoding: $0, as: UTF8.self) }
                     return (parts[0], try JSONValue.parse(parts[1]))
@@ -164,7 +164,7 @@ struct ControlServerTests {
         var answered: UInt64 = 0
         for _ in 0..<10_000 where answered < UInt64(requests) {
             _ = try fixture.server.pollSocket.waitReadable(timeoutMilliseconds: 10)
-            fixture.server.servePending(now: fixture.now, fixture.handle)
+            fixture.server.servePending(clock: { fixture.now }, fixture.handle)
             answered = fixture.server.counters.served + fixture.server.counters.rejected
         }
         #expect(answered == UInt64(requests))

@@ -58,6 +58,20 @@ struct AgentBusTests {
         #expect(live.contains { $0.header["refresh"] as? Bool == true }, "retained state is re-published")
     }
 
+    @Test("a snapshot of many pages is exact too: snapshot 1 + live messages rebuild snapshot 2")
+    func pagedClone() throws {
+        let agent = try AgentProcess(toml: "[agent]\nrefresh_seconds = 1\n[demo]\nmonitors = 200\nrestart_seconds = 2\n")
+        defer { agent.directory.cleanup() }
+        _ = try agent.waitReady()
+        let summary = try BusClient.collect(agent, ["--seconds", "4"])
+        #expect(agent.terminate() == 0)
+        #expect((summary["snapshot_items"] as? Int ?? 0) >= 800, "200 monitors × 4 retained topics: several 64 KiB pages")
+        #expect(summary["snapshot_items_after_gseq"] as? Int == 0, "every page is as of the snapshot's gseq")
+        #expect(summary["rebuilt_equals_snapshot2"] as? Bool == true, "mismatched: \(summary["mismatched_topics"] ?? "")")
+        #expect(summary["duplicates"] as? Int == 0)
+        #expect((summary["gaps"] as? [Any])?.isEmpty == true, "gaps: \(summary["gaps"] ?? "")")
+    }
+
     @Test("malformed and disallowed control requests get error replies; the agent keeps answering")
     func badRequests() throws {
         let agent = try AgentProcess(toml: "[demo]\nmonitors = 1\n")

@@ -148,6 +148,7 @@ def collect(args):
     mismatched = sorted(t for t in set(state) | set(expected) if state.get(t) != expected.get(t))
     print(json.dumps({
         "snapshot_gseq": snap1["gseq"], "snapshot_items": len(snap1["items"]), "snapshot2_gseq": snap2["gseq"],
+        "snapshot_items_after_gseq": sum(1 for s in (snap1, snap2) for i in s["items"] if i["header"]["gseq"] > s["gseq"]),
         "epochs": sorted(epochs), "live": live, "applied": applied, "skipped_as_in_snapshot": stale,
         "duplicates": counts["duplicates"], "gaps": gaps, "rebuilt_equals_snapshot2": not mismatched and snap1["epoch"] == snap2["epoch"],
         "mismatched_topics": mismatched, "completed": done,
@@ -179,10 +180,12 @@ def flood(args):
         clients.append(dealer)
     sent = 0
     started = time.time()
-    for _ in range(args.count):
-        for dealer in clients:
+    for number in range(args.count):
+        for index, dealer in enumerate(clients):
+            # --vary-prefix: each request asks for another prefix, so none can be answered from the cache
+            prefix = [f"zm.monitor.{(number * len(clients) + index) % 1000 + 1}".encode()] if args.vary_prefix else []
             try:
-                dealer.send_multipart([b"", args.request.encode()], zmq.NOBLOCK)
+                dealer.send_multipart([b"", args.request.encode()] + prefix, zmq.NOBLOCK)
                 sent += 1
             except zmq.Again:
                 pass
@@ -251,6 +254,7 @@ def main():
     f.add_argument("--clients", type=int, default=3)
     f.add_argument("--count", type=int, default=1000)
     f.add_argument("--request", default="SNAPSHOT")
+    f.add_argument("--vary-prefix", action="store_true", help="SNAPSHOT zm.monitor.<n> with n changing per request")
     f.add_argument("--seconds", type=float, default=8, help="how long to watch heartbeats and memory")
     args = parser.parse_args()
     if args.command == "collect":
