@@ -36,6 +36,24 @@ struct AgentHostileMapTests {
         }
     }
 
+    /// SIGTERM, then SIGKILL if the agent is stuck (a poll thread blocked in `open` cannot stop): the test fails
+    /// instead of hanging.
+    @discardableResult
+    static func stop(_ agent: AgentProcess) -> Int32? {
+        agent.process.terminate()
+        guard Peer.waitUntil(timeout: 10, { !agent.process.isRunning }) else {
+            Issue.record("the agent did not stop on SIGTERM: \(agent.process.processIdentifier) is stuck")
+            agent.kill9()
+            return nil
+        }
+        return agent.terminate()
+    }
+
+    /// Waits for PING to be answered. Unlike `AgentProcess.waitReady`, a stuck agent is killed, not waited for.
+    static func ready(_ agent: AgentProcess) -> Bool {
+        Peer.waitUntil(timeout: 20, every: 0.1) { (try? BusClient.request(agent.control, ["PING"]))?.first == "OK" }
+    }
+
     static func health(_ agent: AgentProcess) -> [String: Any]? {
         guard let reply = try? BusClient.request(agent.control, ["HEALTH"]), reply.first == "OK", reply.count > 1 else { return nil }
         return BusClient.object(reply[1])
@@ -56,8 +74,8 @@ struct AgentHostileMapTests {
         defer { map.cleanup() }
         try map.plant()
         let agent = try AgentProcess(toml: Self.toml, arguments: ["--map-dir", map.path])
-        defer { agent.directory.cleanup(); agent.terminate() }
-        _ = try agent.waitReady()
+        defer { Self.stop(agent); agent.directory.cleanup() }
+        try #require(Self.ready(agent), "the agent never answered PING")
 
         let summary = try BusClient.collect(agent, ["--seconds", "3", "--prefix", "agent.heartbeat"])
         let heartbeats = BusClient.live(summary).filter { $0.topic == "agent.heartbeat" }.count
@@ -72,7 +90,7 @@ struct AgentHostileMapTests {
             #expect(error.contains(word), "monitor \(id): \(error)")
             #expect(monitors[id]?["available"] as? Bool == false)
         }
-        #expect(agent.terminate() == 0)
+        #expect(Self.stop(agent) == 0)
     }
 
     @Test("lookout status returns promptly and names each refused file")
@@ -107,13 +125,13 @@ struct AgentHostileMapTests {
             try Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ id) }).write(to: URL(fileURLWithPath: map.file(id)))
         }
         let agent = try AgentProcess(toml: Self.toml, arguments: ["--map-dir", map.path])
-        defer { agent.directory.cleanup(); agent.terminate() }
-        _ = try agent.waitReady()
+        defer { Self.stop(agent); agent.directory.cleanup() }
+        try #require(Self.ready(agent), "the agent never answered PING")
         #expect(Peer.waitUntil(timeout: 20) { Self.monitors(Self.health(agent)).count == 21 }, "every file is followed")
         for id in garbage { unlink(map.file(id)) }
         let dropped = Peer.waitUntil(timeout: 20) { Set(Self.monitors(Self.health(agent)).keys) == [1] }
         #expect(dropped, "left: \(Self.monitors(Self.health(agent)).keys.sorted())")
         #expect(Self.health(agent)?["status"] as? String != nil)
-        #expect(agent.terminate() == 0)
+        #expect(Self.stop(agent) == 0)
     }
 }
