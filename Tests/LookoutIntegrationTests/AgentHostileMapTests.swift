@@ -93,6 +93,36 @@ struct AgentHostileMapTests {
         #expect(Self.stop(agent) == 0)
     }
 
+    @Test("each refused file is logged once per change of its error, not once per poll")
+    func refusalsAreLoggedOncePerChange() throws {
+        try Peer.require()
+        let map = try MapDirectory()
+        defer { map.cleanup() }
+        try map.plant()
+        let id = "lookout_hostile_\(getpid())"
+        let logFile = "/var/log/zm/\(id).log"
+        defer { try? FileManager.default.removeItem(atPath: logFile) }
+        let agent = try AgentProcess(toml: Self.toml + "\n[log]\nid = \"\(id)\"\n", arguments: ["--map-dir", map.path])
+        defer { Self.stop(agent); agent.directory.cleanup() }
+        try #require(Self.ready(agent), "the agent never answered PING")
+        func log() -> String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
+        func refusals(_ name: String) -> [Substring] {
+            log().split(separator: "\n").filter { $0.contains("segment refused") && $0.contains("/\(name) ") }
+        }
+        #expect(Peer.waitUntil(timeout: 10) { refusals("zm.mmap.77").count == 1 }, "\(log())")
+        // 40 polls at 10 Hz: 4 s in which the FIFO's refusal could have been logged 40 times (or after each retry).
+        let polls = Self.health(agent)?["polls"] as? Int ?? 0
+        #expect(Peer.waitUntil(timeout: 20) { (Self.health(agent)?["polls"] as? Int ?? 0) >= polls + 40 })
+        for name in ["zm.mmap.77", "zm.mmap.78", "zm.mmap.79", "zm.mmap.80"] {
+            #expect(refusals(name).count == 1, "\(name): \(refusals(name))")
+        }
+        // A change (the FIFO replaced by a directory) is a new reason: logged once more.
+        unlink(map.file(77))
+        #expect(mkdir(map.file(77), 0o755) == 0)
+        #expect(Peer.waitUntil(timeout: 10) { refusals("zm.mmap.77").count == 2 }, "\(refusals("zm.mmap.77"))")
+        #expect(Self.stop(agent) == 0)
+    }
+
     @Test("lookout status returns promptly and names each refused file")
     func statusSurvivesPlantedFiles() throws {
         try #require(geteuid() == 0, "needs root to give a file to nobody")
