@@ -36,6 +36,24 @@ struct AgentHostileMapTests {
         }
     }
 
+    /// SIGTERM, then SIGKILL if the agent is stuck (a poll thread blocked in `open` cannot stop): the test fails
+    /// instead of hanging.
+    @discardableResult
+    static func stop(_ agent: AgentProcess) -> Int32? {
+        agent.process.terminate()
+        guard Peer.waitUntil(timeout: 10, { !agent.process.isRunning }) else {
+            Issue.record("the agent did not stop on SIGTERM: \(agent.process.processIdentifier) is stuck")
+            agent.kill9()
+            return nil
+        }
+        return agent.terminate()
+    }
+
+    /// Waits for PING to be answered. Unlike `AgentProcess.waitReady`, a stuck agent is killed, not waited for.
+    static func ready(_ agent: AgentProcess) -> Bool {
+        Peer.waitUntil(timeout: 20, every: 0.1) { (try? BusClient.request(agent.control, ["PING"]))?.first == "OK" }
+    }
+
     static func health(_ agent: AgentProcess) -> [String: Any]? {
         guard let reply = try? BusClient.request(agent.control, ["HEALTH"]), reply.first == "OK", reply.count > 1 else { return nil }
         return BusClient.object(reply[1])
@@ -56,8 +74,8 @@ struct AgentHostileMapTests {
         defer { map.cleanup() }
         try map.plant()
         let agent = try AgentProcess(toml: Self.toml, arguments: ["--map-dir", map.path])
-        defer { agent.directory.cleanup(); agent.terminate() }
-        _ = try agent.waitReady()
+        defer { Self.stop(agent); agent.directory.cleanup() }
+        try #require(Self.ready(agent), "the agent never answered PING")
 
         let summary = try BusClient.collect(agent, ["--seconds", "3", "--prefix", "agent.heartbeat"])
         let heartbeats = BusClient.live(summary).filter { $0.topic == "agent.heartbeat" }.count
@@ -72,7 +90,37 @@ struct AgentHostileMapTests {
             #expect(error.contains(word), "monitor \(id): \(error)")
             #expect(monitors[id]?["available"] as? Bool == false)
         }
-        #expect(agent.terminate() == 0)
+        #expect(Self.stop(agent) == 0)
+    }
+
+    @Test("each refused file is logged once per change of its error, not once per poll")
+    func refusalsAreLoggedOncePerChange() throws {
+        try Peer.require()
+        let map = try MapDirectory()
+        defer { map.cleanup() }
+        try map.plant()
+        let id = "lookout_hostile_\(getpid())"
+        let logFile = "/var/log/zm/\(id).log"
+        defer { try? FileManager.default.removeItem(atPath: logFile) }
+        let agent = try AgentProcess(toml: Self.toml + "\n[log]\nid = \"\(id)\"\n", arguments: ["--map-dir", map.path])
+        defer { Self.stop(agent); agent.directory.cleanup() }
+        try #require(Self.ready(agent), "the agent never answered PING")
+        func log() -> String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
+        func refusals(_ name: String) -> [Substring] {
+            log().split(separator: "\n").filter { $0.contains("segment refused") && $0.contains("/\(name) ") }
+        }
+        #expect(Peer.waitUntil(timeout: 10) { refusals("zm.mmap.77").count == 1 }, "\(log())")
+        // 40 polls at 10 Hz: 4 s in which the FIFO's refusal could have been logged 40 times (or after each retry).
+        let polls = Self.health(agent)?["polls"] as? Int ?? 0
+        #expect(Peer.waitUntil(timeout: 20) { (Self.health(agent)?["polls"] as? Int ?? 0) >= polls + 40 })
+        for name in ["zm.mmap.77", "zm.mmap.78", "zm.mmap.79", "zm.mmap.80"] {
+            #expect(refusals(name).count == 1, "\(name): \(refusals(name))")
+        }
+        // A change (the FIFO replaced by a directory) is a new reason: logged once more.
+        unlink(map.file(77))
+        #expect(mkdir(map.file(77), 0o755) == 0)
+        #expect(Peer.waitUntil(timeout: 10) { refusals("zm.mmap.77").count == 2 }, "\(refusals("zm.mmap.77"))")
+        #expect(Self.stop(agent) == 0)
     }
 
     @Test("lookout status returns promptly and names each refused file")
@@ -107,13 +155,13 @@ struct AgentHostileMapTests {
             try Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ id) }).write(to: URL(fileURLWithPath: map.file(id)))
         }
         let agent = try AgentProcess(toml: Self.toml, arguments: ["--map-dir", map.path])
-        defer { agent.directory.cleanup(); agent.terminate() }
-        _ = try agent.waitReady()
+        defer { Self.stop(agent); agent.directory.cleanup() }
+        try #require(Self.ready(agent), "the agent never answered PING")
         #expect(Peer.waitUntil(timeout: 20) { Self.monitors(Self.health(agent)).count == 21 }, "every file is followed")
         for id in garbage { unlink(map.file(id)) }
         let dropped = Peer.waitUntil(timeout: 20) { Set(Self.monitors(Self.health(agent)).keys) == [1] }
         #expect(dropped, "left: \(Self.monitors(Self.health(agent)).keys.sorted())")
         #expect(Self.health(agent)?["status"] as? String != nil)
-        #expect(agent.terminate() == 0)
+        #expect(Self.stop(agent) == 0)
     }
 }
