@@ -83,6 +83,10 @@ extension AgentLoop {
     private func poll(_ monitor: TrackedMonitor, now: Double, checkingPath: Bool) {
         let reading = monitor.follower.poll(checkingPath: checkingPath)
         if reading.error?.message != monitor.loggedError { logSegmentError(reading.error, monitor: monitor) }
+        // The same error again (a refused file waiting for its retry): nothing the tracker or HEALTH shows can change.
+        if let error = reading.error, reading.reopened == nil, let last = monitor.observation, !last.available, last.error == error {
+            return
+        }
         let layout = reading.status?.layout ?? monitor.follower.segment?.layout ?? .zm136
         let numbering = numbering(for: layout).numbering
         // Most polls change nothing the tracker looks at: keep the new status and skip building an observation.
