@@ -53,7 +53,7 @@ extension AgentLoop {
             return .failure(ControlError(.unknownMonitor, "monitor \(id) is not followed (known: \(known.isEmpty ? "none" : known))"))
         }
         do {
-            let segment = try ZMSegment(path: monitor.follower.path, writable: true)
+            let segment = try ZMSegment(path: monitor.follower.path, writable: true, extent: .header, owners: context.segmentOwners)
             return .success(.body(try body(segment)))
         } catch {
             return .failure(ControlError(.failed, "monitor \(id): \(error.message)"))
