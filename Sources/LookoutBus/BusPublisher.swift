@@ -21,6 +21,9 @@ public final class BusPublisher {
     private var addedTopics: [String] = []
     /// `sortedTopics` holds topics no longer retained.
     private var holdsForgotten = false
+    /// The re-publish cycle under way (`beginRefreshCycle`): its topics and the next one to send.
+    private var refreshTopics: [String] = []
+    private var refreshNext = 0
     /// Topics sorted, merged or compacted so far: tests assert that discovery and removal stay linear.
     public private(set) var topicIndexWork = 0
     private let socket: ZMQSocket
@@ -53,14 +56,46 @@ public final class BusPublisher {
         send(topic: topic, body: body.rendered(), source: source, retain: retain, refresh: false)
     }
 
-    /// Re-sends every retained topic with fresh sequence numbers, so a subscriber that missed a change heals.
+    /// Re-sends every retained topic at once with fresh sequence numbers, so a subscriber that missed a change
+    /// heals. The agent paces the same work with `beginRefreshCycle()` and `continueRefresh(limit:)`.
     public func republishRetained() {
-        for topic in topics(under: "") {
+        beginRefreshCycle()
+        continueRefresh(limit: .max)
+    }
+
+    /// Starts a re-publish cycle: every topic retained now is re-sent once by the `continueRefresh(limit:)` calls
+    /// that follow, in topic order (a topic forgotten meanwhile is skipped; one that appears meanwhile waits for the
+    /// next cycle, having just been published). What a cycle still under way had left is sent first, so no topic
+    /// goes a whole interval without a re-publish. Returns the number of topics in the cycle.
+    @discardableResult
+    public func beginRefreshCycle() -> Int {
+        continueRefresh(limit: .max)
+        refreshTopics = Array(topics(under: ""))
+        refreshNext = 0
+        return refreshTopics.count
+    }
+
+    /// Re-sends up to `limit` topics of the cycle under way; returns how many are left.
+    @discardableResult
+    public func continueRefresh(limit: Int) -> Int {
+        var sent = 0
+        while sent < limit, refreshNext < refreshTopics.count {
+            let topic = refreshTopics[refreshNext]
+            refreshNext += 1
             guard let message = retained[topic] else { continue }
             send(topic: topic, body: message.body, source: message.header.source, retain: true, refresh: true)
             counters.refreshed += 1
+            sent += 1
         }
+        if refreshNext == refreshTopics.count, !refreshTopics.isEmpty {
+            refreshTopics = []
+            refreshNext = 0
+        }
+        return refreshTopics.count - refreshNext
     }
+
+    /// Topics of the re-publish cycle under way not yet re-sent.
+    public var refreshPending: Int { refreshTopics.count - refreshNext }
 
     /// Drops retained topics under `prefix` (a removed monitor): snapshots stop listing them.
     public func forget(prefix: String) {

@@ -79,3 +79,25 @@ struct DiscoveryScaleTests {
         #expect(loop.publisher.snapshot(prefix: "").messages.map(\.topic) == (1...3).map { BusTopic.monitor($0, .state) })
     }
 }
+
+@Suite("re-publish pacing and send queue size")
+struct RepublishPacingTests {
+    @Test("the send high-water mark holds every retained topic plus 1 000 unless bus.send_hwm is set")
+    func sendHighWaterMark() {
+        #expect(AgentLoop.sendHighWaterMark(configured: nil, monitors: 4096) == 4 * 4096 + 1 + 1000)
+        #expect(AgentLoop.sendHighWaterMark(configured: nil, monitors: 0) == 1001)
+        #expect(AgentLoop.sendHighWaterMark(configured: 50, monitors: 4096) == 50)
+    }
+
+    @Test("a cycle is spread over 80 % of the interval's ticks and always finishes")
+    func perTick() {
+        // 4 096 monitors, 10 s at 10 Hz: 80 ticks of 205, not 16 385 in one tick.
+        #expect(AgentLoop.refreshPerTick(topics: 16_385, refreshSeconds: 10, pollHz: 10) == 205)
+        #expect(AgentLoop.refreshPerTick(topics: 3, refreshSeconds: 10, pollHz: 10) == 1)
+        #expect(AgentLoop.refreshPerTick(topics: 100, refreshSeconds: 0.05, pollHz: 10) == 100, "fewer than one tick per interval")
+        for topics in [1, 79, 80, 81, 16_385] {
+            let per = AgentLoop.refreshPerTick(topics: topics, refreshSeconds: 10, pollHz: 10)
+            #expect(per * 80 >= topics)
+        }
+    }
+}
