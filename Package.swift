@@ -105,7 +105,12 @@ let package = Package(
         .testTarget(name: "MonitorStateTests", dependencies: ["MonitorState", "ZMShm", "DemoSimulator"]),
         .testTarget(name: "LookoutBusTests", dependencies: ["LookoutBus", "ZeroMQ", "LookoutJSON"]),
         .testTarget(name: "LookoutTOMLTests", dependencies: ["LookoutTOML"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "ZMShm", "DemoSimulator", "MonitorState", "LookoutBus", "LookoutVersion"]),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: [
+                "Agent", "ZMShm", "ZMSite", "ZeroMQ", "LookoutJSON", "DemoSimulator", "MonitorState", "LookoutBus", "LookoutVersion",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "LookoutIntegrationTests",
             dependencies: ["ZMShm", "ZMConfig", "MariaDB", "MonitorState", "LookoutCLI", "DemoSimulator", "SegmentFuzzing"]

@@ -23,7 +23,7 @@ import LookoutTOML
 /// | `bus.control` | endpoint | ipc:///run/lookout/control |
 /// | `bus.runtime_dir_mode`, `bus.socket_mode` | octal string | "0750", "0660" |
 /// | `bus.group` | string | "" |
-/// | `bus.send_hwm` | integer 1–1000000 | 1000 |
+/// | `bus.send_hwm` | integer 1–1000000 | retained topics at start (4 per monitor + 1) + 1000 |
 /// | `control.allow_commands` | bool | false |
 /// | `demo.monitors` | integer 1–1024 | 3 |
 /// | `demo.directory` | string | new dir under /tmp |

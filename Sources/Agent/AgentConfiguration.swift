@@ -49,7 +49,8 @@ public struct AgentConfiguration: Sendable, Equatable {
         /// Group that owns the runtime directory and sockets (subscribers join it); empty: leave as created.
         public var group = ""
         /// Messages queued per subscriber before libzmq drops for that subscriber (memory bound per subscriber).
-        public var sendHighWaterMark: Int32 = 1000
+        /// nil: sized at start from what is retained (see `AgentLoop.sendHighWaterMark(configured:monitors:)`).
+        public var sendHighWaterMark: Int32?
     }
 
     public struct Control: Sendable, Equatable {

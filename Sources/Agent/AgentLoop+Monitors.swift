@@ -13,10 +13,7 @@ extension AgentLoop {
     /// nor any Monitors row (a deleted stray `zm.mmap.<id>`) is dropped once it has been missing for `forgetGrace`.
     func discover(now: Double) {
         if mapWatch?.isWatching != true { mapWatch = MapDirectoryWatch(directory: context.mapDirectory) }
-        let wanted = Set(configuration.zoneMinder.monitors)
-        var ids = Set((try? ZoneMinderContext.segmentIDs(in: context.mapDirectory, source: context.mapDirectorySource)) ?? [])
-        for row in context.monitorRows.values where row.enabled && row.function != "None" { ids.insert(row.id) }
-        if !wanted.isEmpty { ids = ids.intersection(wanted).union(wanted) }
+        let ids = Self.monitorIDs(context: context, wanted: configuration.zoneMinder.monitors)
         for id in ids.sorted() where monitors[id] == nil {
             monitors[id] = TrackedMonitor(id: id, follower: context.follower(id), row: context.monitorRows[id])
         }
@@ -34,6 +31,15 @@ extension AgentLoop {
                 if now - since >= forgetGrace { remove(monitor, now: now, reason: "no segment file and no Monitors row") }
             }
         }
+    }
+
+    /// The monitors to follow: a segment file or an active Monitors row, restricted to `zoneminder.monitors` if set.
+    static func monitorIDs(context: ZoneMinderContext, wanted: [Int]) -> Set<Int> {
+        let wanted = Set(wanted)
+        var ids = Set((try? ZoneMinderContext.segmentIDs(in: context.mapDirectory, source: context.mapDirectorySource)) ?? [])
+        for row in context.monitorRows.values where row.enabled && row.function != "None" { ids.insert(row.id) }
+        if !wanted.isEmpty { ids = ids.intersection(wanted).union(wanted) }
+        return ids
     }
 
     /// How long a monitor with neither a segment file nor a Monitors row is kept: `agent.forget_missing_seconds`, else

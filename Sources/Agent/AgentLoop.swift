@@ -24,9 +24,22 @@ final class AgentLoop: @unchecked Sendable {
     let logger: Logger
     let logging: AgentLogging?
     let demo: Bool
-    var monitors: [Int: TrackedMonitor] = [:] { didSet { pollOrder = monitors.keys.sorted().compactMap { monitors[$0] } } }
-    /// `monitors` in id order, rebuilt only when the set changes: a tick allocates nothing for it.
-    private(set) var pollOrder: [TrackedMonitor] = []
+    /// Adding or removing a monitor only marks `pollOrder` out of date (the `didSet` does not read `oldValue`, so the
+    /// dictionary is changed in place): discovering or removing n monitors at once costs one sort, not n.
+    var monitors: [Int: TrackedMonitor] = [:] { didSet { pollOrderIsCurrent = false } }
+    private var pollOrderIsCurrent = true
+    private var sortedMonitors: [TrackedMonitor] = []
+    /// Times `pollOrder` was rebuilt (one sort of every id each): tests assert that discovery costs one.
+    private(set) var pollOrderRebuilds = 0
+    /// `monitors` in id order, rebuilt only when the set changed since: a tick allocates nothing for it.
+    var pollOrder: [TrackedMonitor] {
+        if !pollOrderIsCurrent {
+            sortedMonitors = monitors.values.sorted { $0.id < $1.id }
+            pollOrderIsCurrent = true
+            pollOrderRebuilds += 1
+        }
+        return sortedMonitors
+    }
     private var numberings: [SharedDataLayout: StateNumberingChoice] = [:]
     private var lastNumbering: (layout: SharedDataLayout, choice: StateNumberingChoice)?
     let startedAt = WallClock.seconds()
@@ -54,8 +67,10 @@ final class AgentLoop: @unchecked Sendable {
                 try RuntimeDirectory.prepare(for: endpoint, mode: bus.runtimeDirectoryMode, group: bus.group)
             }
             let endpoints = [bus.publish] + (bus.tcp.isEmpty ? [] : [bus.tcp])
+            let monitorsAtStart = Self.monitorIDs(context: context, wanted: configuration.zoneMinder.monitors).count
             publisher = try BusPublisher(
-                context: zmq, endpoints: endpoints, sendHighWaterMark: bus.sendHighWaterMark, epoch: epoch,
+                context: zmq, endpoints: endpoints,
+                sendHighWaterMark: Self.sendHighWaterMark(configured: bus.sendHighWaterMark, monitors: monitorsAtStart), epoch: epoch,
                 clock: { WallClock.seconds() })
             control = try ControlServer(context: zmq, endpoint: bus.control)
             for endpoint in [bus.publish, bus.control] {
@@ -84,6 +99,22 @@ final class AgentLoop: @unchecked Sendable {
         return choice
     }
 
+    /// The send high-water mark: `bus.send_hwm` when set, else every topic retained for `monitors` (4 each, plus
+    /// agent.info) and 1 000 more, so that all of them changing in one tick (a ZoneMinder restart) fits a reading
+    /// subscriber's queue. libzmq takes it when the socket binds: monitors added later are not counted.
+    static func sendHighWaterMark(configured: Int32?, monitors: Int) -> Int32 {
+        if let configured { return configured }
+        let retainedPerMonitor = MonitorTopic.allCases.filter(\.retained).count
+        return Int32(clamping: retainedPerMonitor * monitors + 1 + 1000)
+    }
+
+    /// How many topics a re-publish cycle sends per poll tick: the cycle is spread over 80 % of the refresh interval
+    /// (a tick or two late still finishes before the next cycle), at least one per tick.
+    static func refreshPerTick(topics: Int, refreshSeconds: Double, pollHz: Double) -> Int {
+        let ticks = max(1, Int((refreshSeconds * pollHz * 0.8).rounded(.down)))
+        return max(1, (topics + ticks - 1) / ticks)
+    }
+
     func requestStop() { stopRequested.store(true, ordering: .releasing) }
 
     /// Runs until `requestStop()`; call on the thread that will own the sockets.
@@ -106,12 +137,14 @@ final class AgentLoop: @unchecked Sendable {
         var nextDiscovery = clock.now + agent.discoverySeconds
         var nextStatus = clock.now + 5
         var nextWatchdog = clock.now
+        var refreshPerTick = 1
         while !stopRequested.load(ordering: .acquiring) {
             let tick = clock.now
             now = WallClock.seconds()
             if tick >= nextPoll {
                 if tick - nextPoll > pollInterval { overruns += 1 }
                 pollAll(now: now)
+                if publisher.refreshPending > 0 { publisher.continueRefresh(limit: refreshPerTick) }
                 nextPoll = max(nextPoll + pollInterval, tick + pollInterval / 2)
                 if let interval = notifier.watchdogInterval, tick >= nextWatchdog {
                     notifier.watchdog()
@@ -128,7 +161,10 @@ final class AgentLoop: @unchecked Sendable {
                 nextFPS = tick + agent.fpsSeconds
             }
             if tick >= nextRefresh {
-                publisher.republishRetained()
+                // Paced: a burst of every retained topic at once overflows the send queue of a subscriber that
+                // reads as fast as it can (5 408 messages in one tick at 4 096 monitors).
+                let topics = publisher.beginRefreshCycle()
+                refreshPerTick = Self.refreshPerTick(topics: topics, refreshSeconds: agent.refreshSeconds, pollHz: agent.pollHz)
                 nextRefresh = tick + agent.refreshSeconds
             }
             if tick >= nextHeartbeat {

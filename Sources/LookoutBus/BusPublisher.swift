@@ -12,9 +12,20 @@ public final class BusPublisher {
     public private(set) var counters = BusCounters()
     private var topicSequences: [String: UInt64] = [:]
     private var retained: [String: BusMessage] = [:]
-    /// `retained`'s topics in byte order, rebuilt only when a topic appears or goes: a snapshot under a prefix
-    /// costs a binary search plus its own items, however many topics there are.
-    private var sortedTopics: [String]?
+    /// `retained`'s topics in byte order, so a snapshot under a prefix costs a binary search plus its own items.
+    /// Kept up to date incrementally: topics that appeared wait in `addedTopics` and are sorted and merged in at the
+    /// next look-up (one sort of the newcomers plus one linear merge, however many appeared); topics forgotten stay
+    /// here, skipped, until a snapshot compacts them in one linear pass. Discovering or removing n monitors thus
+    /// costs O(n log n) in all, not a full sort per monitor.
+    private var sortedTopics: [String] = []
+    private var addedTopics: [String] = []
+    /// `sortedTopics` holds topics no longer retained.
+    private var holdsForgotten = false
+    /// The re-publish cycle under way (`beginRefreshCycle`): its topics and the next one to send.
+    private var refreshTopics: [String] = []
+    private var refreshNext = 0
+    /// Topics sorted, merged or compacted so far: tests assert that discovery and removal stay linear.
+    public private(set) var topicIndexWork = 0
     private let socket: ZMQSocket
     private let clock: @Sendable () -> Double
 
@@ -45,19 +56,52 @@ public final class BusPublisher {
         send(topic: topic, body: body.rendered(), source: source, retain: retain, refresh: false)
     }
 
-    /// Re-sends every retained topic with fresh sequence numbers, so a subscriber that missed a change heals.
+    /// Re-sends every retained topic at once with fresh sequence numbers, so a subscriber that missed a change
+    /// heals. The agent paces the same work with `beginRefreshCycle()` and `continueRefresh(limit:)`.
     public func republishRetained() {
-        for topic in topics(under: "") {
+        beginRefreshCycle()
+        continueRefresh(limit: .max)
+    }
+
+    /// Starts a re-publish cycle: every topic retained now is re-sent once by the `continueRefresh(limit:)` calls
+    /// that follow, in topic order (a topic forgotten meanwhile is skipped; one that appears meanwhile waits for the
+    /// next cycle, having just been published). What a cycle still under way had left is sent first, so no topic
+    /// goes a whole interval without a re-publish. Returns the number of topics in the cycle.
+    @discardableResult
+    public func beginRefreshCycle() -> Int {
+        continueRefresh(limit: .max)
+        refreshTopics = Array(topics(under: ""))
+        refreshNext = 0
+        return refreshTopics.count
+    }
+
+    /// Re-sends up to `limit` topics of the cycle under way; returns how many are left.
+    @discardableResult
+    public func continueRefresh(limit: Int) -> Int {
+        var sent = 0
+        while sent < limit, refreshNext < refreshTopics.count {
+            let topic = refreshTopics[refreshNext]
+            refreshNext += 1
             guard let message = retained[topic] else { continue }
             send(topic: topic, body: message.body, source: message.header.source, retain: true, refresh: true)
             counters.refreshed += 1
+            sent += 1
         }
+        if refreshNext == refreshTopics.count, !refreshTopics.isEmpty {
+            refreshTopics = []
+            refreshNext = 0
+        }
+        return refreshTopics.count - refreshNext
     }
+
+    /// Topics of the re-publish cycle under way not yet re-sent.
+    public var refreshPending: Int { refreshTopics.count - refreshNext }
 
     /// Drops retained topics under `prefix` (a removed monitor): snapshots stop listing them.
     public func forget(prefix: String) {
-        for topic in topics(under: prefix) { retained[topic] = nil }
-        sortedTopics = nil
+        for topic in topics(under: prefix, compacting: false) where retained.removeValue(forKey: topic) != nil {
+            holdsForgotten = true
+        }
     }
 
     /// The last message of every retained topic under `prefix` (bytes, as ZeroMQ's subscriptions match), in
@@ -67,9 +111,10 @@ public final class BusPublisher {
         (topics(under: prefix).compactMap { retained[$0] }, globalSequence)
     }
 
-    private func topics(under prefix: String) -> ArraySlice<String> {
-        let sorted = sortedTopics ?? retained.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        sortedTopics = sorted
+    /// The retained topics under `prefix` in byte order; without `compacting`, forgotten topics may be among them.
+    private func topics(under prefix: String, compacting: Bool = true) -> ArraySlice<String> {
+        updateTopicIndex(compacting: compacting)
+        let sorted = sortedTopics
         var low = 0, high = sorted.count
         while low < high {
             let middle = (low + high) / 2
@@ -78,6 +123,40 @@ public final class BusPublisher {
         var end = low
         while end < sorted.count, sorted[end].utf8.starts(with: prefix.utf8) { end += 1 }
         return sorted[low..<end]
+    }
+
+    private static func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
+    /// Merges the topics that appeared since the last look-up into `sortedTopics` (dropping forgotten ones on the
+    /// way) or, with `compacting` and nothing new, drops the forgotten ones.
+    private func updateTopicIndex(compacting: Bool) {
+        if !addedTopics.isEmpty {
+            addedTopics.sort(by: Self.precedes)
+            var merged: [String] = []
+            merged.reserveCapacity(sortedTopics.count + addedTopics.count)
+            var old = 0, new = 0
+            while old < sortedTopics.count || new < addedTopics.count {
+                let next: String
+                if new == addedTopics.count || (old < sortedTopics.count && Self.precedes(sortedTopics[old], addedTopics[new])) {
+                    next = sortedTopics[old]
+                    old += 1
+                } else {
+                    next = addedTopics[new]
+                    new += 1
+                }
+                // A topic forgotten and retained again is in both lists; a forgotten one is in neither `retained`.
+                guard retained[next] != nil, merged.last != next else { continue }
+                merged.append(next)
+            }
+            topicIndexWork += sortedTopics.count + addedTopics.count
+            sortedTopics = merged
+            addedTopics.removeAll(keepingCapacity: false)
+            holdsForgotten = false
+        } else if compacting, holdsForgotten {
+            topicIndexWork += sortedTopics.count
+            sortedTopics.removeAll { retained[$0] == nil }
+            holdsForgotten = false
+        }
     }
 
     public func retainedMessage(_ topic: String) -> BusMessage? { retained[topic] }
@@ -101,7 +180,7 @@ public final class BusPublisher {
             timestampMilliseconds: Int64((clock() * 1000).rounded()), source: source, refresh: refresh)
         let message = BusMessage(topic: topic, header: header, body: body)
         if retain {
-            if retained.updateValue(message, forKey: topic) == nil { sortedTopics = nil }
+            if retained.updateValue(message, forKey: topic) == nil { addedTopics.append(topic) }
         }
         do {
             if try socket.send(message.frames) != .sent { counters.sendFailures += 1 } else { counters.published += 1 }

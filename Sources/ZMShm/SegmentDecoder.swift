@@ -74,7 +74,12 @@ enum SegmentDecoder {
     /// The numbers a poll loop needs, without strings: the hot path.
     /// `trigger` is where TriggerData starts in `view` (its offset in the file, or right after a copied prefix).
     static func status(_ view: ByteView, layout: SharedDataLayout, trigger: Int) -> MonitorStatus {
-        let o = layout.offsets
+        status(view, layout: layout, offsets: layout.offsets, trigger: trigger)
+    }
+
+    /// `offsets`: `layout.offsets`, kept by the caller (the table is a struct of some 40 fields behind a lazy global:
+    /// fetching it per read showed as 7 % of the agent's instructions).
+    static func status(_ view: ByteView, layout: SharedDataLayout, offsets o: SharedDataOffsets, trigger: Int) -> MonitorStatus {
         let heartbeat = o.heartbeatTime ?? o.lastWriteTime
         let analysisEnabled: Bool? =
             if let active = o.active { view.u8(active) != 0 }

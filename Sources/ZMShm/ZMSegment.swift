@@ -4,6 +4,9 @@
 public final class ZMSegment: Sendable {
     public let mapping: MappedSegment
     public let layout: SharedDataLayout
+    /// `layout.offsets` and `layout.statusPrefixLength`, fetched once: `status()` runs every poll.
+    let offsets: SharedDataOffsets
+    let statusPrefixLength: Int
     public var path: String { mapping.path }
 
     /// How much of the file to map. `.header` (SharedData and TriggerData) serves `status()`, `causes()` and the
@@ -46,14 +49,17 @@ public final class ZMSegment: Sendable {
         }
         self.mapping = mapping
         self.layout = layout
+        offsets = layout.offsets
+        statusPrefixLength = layout.statusPrefixLength
     }
 
     /// The numbers a poll needs; about one cache line of work. Throws when the segment went away under us.
     public func status() throws(SegmentError) -> MonitorStatus {
         let layout = layout
-        let prefix = layout.statusPrefixLength
+        let offsets = offsets
+        let prefix = statusPrefixLength
         let status = try mapping.withCopy(offset: 0, count: prefix, then: layout.size, count: 12) { view in
-            SegmentDecoder.status(view, layout: layout, trigger: prefix)
+            SegmentDecoder.status(view, layout: layout, offsets: offsets, trigger: prefix)
         }
         guard status.size == layout.rawValue else {
             if status.size == 0 {

@@ -82,6 +82,34 @@ struct BusPublisherTests {
         #expect(publisher.snapshot(prefix: "zz").messages.isEmpty)
     }
 
+    @Test("a paced re-publish cycle sends each retained topic once, a few per call, with the next seq and gseq; a forgotten topic is skipped, a new one waits")
+    func pacedRefreshCycle() throws {
+        let publisher = try BusPublisher(context: context, endpoints: [endpoint()], sendHighWaterMark: 100, epoch: "e", clock: { 0 })
+        for id in 1...10 { publisher.publish(BusTopic.monitor(id, .state), .string("s\(id)"), source: "zm", retain: true) }
+        #expect(publisher.beginRefreshCycle() == 10)
+        #expect(publisher.refreshPending == 10)
+        #expect(publisher.continueRefresh(limit: 4) == 6)
+        #expect(publisher.counters.refreshed == 4)
+        #expect(publisher.globalSequence == 14)
+        publisher.forget(prefix: BusTopic.monitorPrefix(9))
+        publisher.publish(BusTopic.monitor(11, .state), .string("new"), source: "zm", retain: true)
+        #expect(publisher.continueRefresh(limit: 100) == 0)
+        #expect(publisher.counters.refreshed == 9, "monitor 9 was forgotten; monitor 11 waits for the next cycle")
+        let refreshed = publisher.snapshot(prefix: "").messages
+        #expect(refreshed.filter { $0.header.refresh }.count == 9)
+        #expect(refreshed.filter { $0.header.refresh }.allSatisfy { $0.header.sequence == 2 }, "a re-publish is the next message of its topic")
+        #expect(Set(refreshed.map(\.header.globalSequence)).count == refreshed.count)
+
+        // A cycle left unfinished is completed before the next one starts: no topic skips a whole interval.
+        #expect(publisher.beginRefreshCycle() == 10)
+        #expect(publisher.continueRefresh(limit: 3) == 7)
+        #expect(publisher.beginRefreshCycle() == 10)
+        #expect(publisher.counters.refreshed == 9 + 10)
+        #expect(publisher.continueRefresh(limit: .max) == 0)
+        #expect(publisher.counters.refreshed == 9 + 20)
+        #expect(publisher.snapshot(prefix: "").messages.allSatisfy { $0.header.refresh })
+    }
+
     @Test("a subscriber that never reads loses messages alone: sends never fail, a reading subscriber gets every gseq in order")
     func stuckSubscriberLosesAlone() throws {
         let address = endpoint()

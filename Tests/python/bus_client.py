@@ -141,15 +141,17 @@ def collect(args):
             continue
         receive()
     # Rebuild retained state from snapshot 1 plus every live message up to snapshot 2's gseq.
+    retained_now = {i["topic"] for i in snap2["items"]}
     for message in live:
-        if snap1["gseq"] < message["header"]["gseq"] <= snap2["gseq"] and message["topic"] in {i["topic"] for i in snap2["items"]}:
+        if snap1["gseq"] < message["header"]["gseq"] <= snap2["gseq"] and message["topic"] in retained_now:
             state[message["topic"]] = {"topic": message["topic"], "header": message["header"], "body": message["body"]}
     expected = {item["topic"]: item for item in snap2["items"]}
     mismatched = sorted(t for t in set(state) | set(expected) if state.get(t) != expected.get(t))
     print(json.dumps({
         "snapshot_gseq": snap1["gseq"], "snapshot_items": len(snap1["items"]), "snapshot2_gseq": snap2["gseq"],
         "snapshot_items_after_gseq": sum(1 for s in (snap1, snap2) for i in s["items"] if i["header"]["gseq"] > s["gseq"]),
-        "epochs": sorted(epochs), "live": live, "applied": applied, "skipped_as_in_snapshot": stale,
+        "epochs": sorted(epochs), "live": [] if args.no_live else live, "live_count": len(live),
+        "refreshed": sum(1 for m in live if m["header"].get("refresh")), "applied": applied, "skipped_as_in_snapshot": stale,
         "duplicates": counts["duplicates"], "gaps": gaps, "rebuilt_equals_snapshot2": not mismatched and snap1["epoch"] == snap2["epoch"],
         "mismatched_topics": mismatched, "completed": done,
     }))
@@ -241,6 +243,7 @@ def main():
     c.add_argument("--until-reason", nargs=2, help="REASON[|REASON...] MONITOR")
     c.add_argument("--trigger", type=int, help="force an alarm on this monitor after subscribing; cancel it once its event starts")
     c.add_argument("--pause", type=float, default=0)
+    c.add_argument("--no-live", action="store_true", help="leave the live messages out of the summary (large demos)")
     r = commands.add_parser("request")
     r.add_argument("--control", required=True)
     r.add_argument("frames", nargs="*")

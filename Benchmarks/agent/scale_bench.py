@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Scale benchmark (release build), run by scripts/agent-bench.sh: N monitors written by `lookout simulate` (10 fps).
+
+startup: time from starting `lookout run` to the first SNAPSHOT reply (first page) and to the whole snapshot.
+burst:   16 clients ask for the whole SNAPSHOT at once (as after an agent restart); per client the time to the whole
+         snapshot; meanwhile a subscriber measures the longest gap between heartbeats, and HEALTH afterwards
+         gives the poll overruns.
+cpu:     the agent (10 Hz) and the paced floor (Benchmarks/floor/paced_floor.c: the same segments mapped, the same
+         five fields read every 100 ms) over the same window: CPU % of a core from each thread's schedstat (ns),
+         the agent's RSS, and per monitor per tick.
+gaps:    a pyzmq subscriber that reads as fast as it can, over at least one re-publish cycle: per-topic seq gaps.
+Each figure is printed per run; the caller takes min/median/max over runs. Prints JSON lines.
+"""
+import json, os, signal, subprocess, sys, tempfile, time
+import zmq
+
+LOOKOUT = sys.argv[1] if len(sys.argv) > 1 else ".build-ship/release/lookout"
+
+
+def simulate(monitors):
+    directory = tempfile.mkdtemp(prefix="lookout-scale-")
+    simulator = subprocess.Popen([LOOKOUT, "simulate", "--dir", directory, "--monitors", str(monitors), "--fps", "10",
+                                  "--restart-every", "0"], stdout=subprocess.DEVNULL)
+    deadline = time.time() + 30
+    while len([n for n in os.listdir(directory) if n.startswith("zm.mmap.")]) < monitors and time.time() < deadline:
+        time.sleep(0.05)
+    return directory, simulator
+
+
+def start_agent(directory, tag, extra=""):
+    pub, control = f"ipc://{directory}/{tag}.pub", f"ipc://{directory}/{tag}.ctl"
+    config = f"{directory}/{tag}.toml"
+    with open(config, "w") as f:
+        f.write("[zoneminder]\nuse_database = false\n[agent]\nfps_seconds = 10\n" + extra)
+    started = time.monotonic()
+    agent = subprocess.Popen([LOOKOUT, "run", "--config", config, "--map-dir", directory, "--zm-version", "1.36.33",
+                              "--poll-hz", "10", "--pub", pub, "--control", control],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return agent, pub, control, started
+
+
+def stop(process):
+    process.send_signal(signal.SIGTERM)
+    process.wait()
+
+
+def snapshot_pages(ctx, control, first_page_at=None):
+    """The whole snapshot page by page; returns (items, monotonic time of the first OK page)."""
+    items, cursor, first = 0, None, None
+    while True:
+        req = ctx.socket(zmq.REQ)
+        req.setsockopt(zmq.LINGER, 0)
+        req.setsockopt(zmq.RECONNECT_IVL, 5)
+        req.connect(control)
+        req.send_multipart([b"SNAPSHOT", b""] + ([cursor.encode()] if cursor else []))
+        if not req.poll(20000):
+            raise SystemExit("no SNAPSHOT reply")
+        reply = req.recv_multipart()
+        req.close()
+        page = json.loads(reply[1])
+        if reply[0] != b"OK":
+            if page.get("code") == "busy":
+                time.sleep(page.get("retry_ms", 100) / 1000)
+                continue
+            raise SystemExit(f"snapshot failed: {reply[:2]}")
+        first = first or time.monotonic()
+        items += len(page["items"])
+        cursor = page.get("next")
+        if not cursor:
+            return items, first
+
+
+def startup(monitors):
+    directory, simulator = simulate(monitors)
+    ctx = zmq.Context()
+    agent, _, control, started = start_agent(directory, "startup")
+    items, first = snapshot_pages(ctx, control)
+    whole = time.monotonic()
+    stop(agent)
+    stop(simulator)
+    return {"mode": "startup", "monitors": monitors, "first_reply_s": round(first - started, 3),
+            "whole_snapshot_s": round(whole - started, 3), "items": items}
+
+
+def gaps(monitors, seconds, refresh):
+    directory, simulator = simulate(monitors)
+    agent, pub, control, _ = start_agent(directory, "gaps", f"refresh_seconds = {refresh}\n")
+    ctx = zmq.Context()
+    snapshot_pages(ctx, control)
+    sub = ctx.socket(zmq.SUB)
+    sub.setsockopt(zmq.SUBSCRIBE, b"")
+    sub.connect(pub)
+    # The first heartbeat: the subscription is in place.
+    while True:
+        topic, _, _ = sub.recv_multipart()
+        if topic == b"agent.heartbeat":
+            break
+    last, lost, received, refreshed = {}, 0, 0, 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not sub.poll(100):
+            continue
+        topic, header, _ = sub.recv_multipart()
+        header = json.loads(header)
+        received += 1
+        refreshed += 1 if header.get("refresh") else 0
+        previous = last.get(topic)
+        if previous is not None and header["seq"] != previous + 1:
+            lost += header["seq"] - previous - 1
+        last[topic] = header["seq"]
+    stop(agent)
+    stop(simulator)
+    return {"mode": "gaps", "monitors": monitors, "seconds": seconds, "refresh_s": refresh, "received": received,
+            "refreshed": refreshed, "lost": lost}
+
+
+def on_cpu_ns(pid):
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except FileNotFoundError:
+            pass
+    return total
+
+
+def cpu(monitors, seconds, floor):
+    directory, simulator = simulate(monitors)
+    agent, _, control, _ = start_agent(directory, "cpu")
+    snapshot_pages(zmq.Context(), control)
+    time.sleep(3)
+    floor_process = subprocess.Popen([floor, directory, str(seconds + 2)], stdout=subprocess.PIPE)
+    floor_process.stdout.readline()
+    time.sleep(0.5)
+    agent_start, floor_start, start = on_cpu_ns(agent.pid), on_cpu_ns(floor_process.pid), time.monotonic()
+    time.sleep(seconds)
+    agent_ns, floor_ns = on_cpu_ns(agent.pid) - agent_start, on_cpu_ns(floor_process.pid) - floor_start
+    elapsed = time.monotonic() - start
+    with open(f"/proc/{agent.pid}/status") as f:
+        status = dict(line.split(":", 1) for line in f)
+    floor_process.wait()
+    stop(agent)
+    stop(simulator)
+    ticks = elapsed * 10
+    return {"mode": "cpu", "monitors": monitors, "seconds": round(elapsed, 1),
+            "agent_cpu_pct": round(100 * agent_ns / 1e9 / elapsed, 3), "floor_cpu_pct": round(100 * floor_ns / 1e9 / elapsed, 3),
+            "agent_ns_per_monitor_tick": round(agent_ns / ticks / monitors), "floor_ns_per_monitor_tick": round(floor_ns / ticks / monitors),
+            "rss_mib": round(int(status["VmRSS"].split()[0]) / 1024, 1), "peak_rss_mib": round(int(status["VmHWM"].split()[0]) / 1024, 1),
+            "loadavg": open("/proc/loadavg").read().split()[:3]}
+
+
+def burst(monitors, clients):
+    import threading
+    directory, simulator = simulate(monitors)
+    agent, pub, control, _ = start_agent(directory, "burst", "heartbeat_seconds = 0.5\n")
+    ctx = zmq.Context()
+    snapshot_pages(ctx, control)
+    sub = ctx.socket(zmq.SUB)
+    sub.setsockopt(zmq.SUBSCRIBE, b"agent.heartbeat")
+    sub.connect(pub)
+    sub.recv_multipart()
+    beats, stop_beats = [], threading.Event()
+
+    def watch():
+        while not stop_beats.is_set():
+            if sub.poll(100):
+                sub.recv_multipart()
+                beats.append(time.monotonic())
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    time.sleep(1.5)
+    times = [None] * clients
+
+    def client(i):
+        begun = time.monotonic()
+        snapshot_pages(ctx, control)
+        times[i] = time.monotonic() - begun
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    finished = time.monotonic()
+    time.sleep(1.5)
+    stop_beats.set()
+    watcher.join()
+    req = ctx.socket(zmq.REQ)
+    req.connect(control)
+    req.send(b"HEALTH")
+    health = json.loads(req.recv_multipart()[1])
+    req.close()
+    stop(agent)
+    stop(simulator)
+    during = [b for b in beats if started - 1 <= b <= finished + 1]
+    worst = max((b - a for a, b in zip(during, during[1:])), default=None)
+    return {"mode": "burst", "monitors": monitors, "clients": clients, "burst_s": round(finished - started, 3),
+            "client_s_min": round(min(times), 3), "client_s_max": round(max(times), 3),
+            "max_heartbeat_gap_s": round(worst, 3) if worst else None, "overruns": health.get("overruns"),
+            "health_bytes": len(json.dumps(health))}
+
+
+if __name__ == "__main__":
+    mode = sys.argv[2]
+    if mode == "startup":
+        for monitors in map(int, sys.argv[3].split(",")):
+            print(json.dumps(startup(monitors)), flush=True)
+    elif mode == "cpu":
+        floor = os.environ.get("PACED_FLOOR", "/tmp/paced_floor")
+        for monitors in map(int, sys.argv[3].split(",")):
+            print(json.dumps(cpu(monitors, float(sys.argv[4]), floor)), flush=True)
+    elif mode == "burst":
+        print(json.dumps(burst(int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 16)), flush=True)
+    elif mode == "gaps":
+        monitors, seconds, refresh = int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+        print(json.dumps(gaps(monitors, seconds, refresh)), flush=True)

@@ -1,0 +1,40 @@
+import LookoutJSON
+import Testing
+
+/// The byte-buffer renderer writes exactly what the String-appending one did (messages on the bus must not change).
+@Suite("JSON rendering")
+struct JSONRenderTests {
+    @Test("strings: quote, backslash, control characters as \\n \\r \\t or \\u00xx (lower-case hex), UTF-8 as is")
+    func strings() {
+        #expect(JSONValue.string("plain").rendered() == #""plain""#)
+        #expect(JSONValue.string("a\"b\\c").rendered() == #""a\"b\\c""#)
+        #expect(JSONValue.string("l1\nl2\r\t").rendered() == #""l1\nl2\r\t""#)
+        #expect(JSONValue.string("\u{0}\u{1f}\u{7f}").rendered() == #""\u0000\u001f"# + "\u{7f}\"")
+        #expect(JSONValue.string("é😀\"").rendered() == "\"é😀\\\"\"")
+        #expect(JSONValue.string("").rendered() == #""""#)
+    }
+
+    @Test("numbers, literals, raw text")
+    func scalars() {
+        #expect(JSONValue.int(0).rendered() == "0")
+        #expect(JSONValue.int(-7).rendered() == "-7")
+        #expect(JSONValue.int(.min).rendered() == "-9223372036854775808")
+        #expect(JSONValue.uint(9).rendered() == "9")
+        #expect(JSONValue.uint(10).rendered() == "10")
+        #expect(JSONValue.uint(.max).rendered() == "18446744073709551615")
+        #expect(JSONValue.double(1.5).rendered() == "1.5")
+        #expect(JSONValue.double(.nan).rendered() == "null")
+        #expect(JSONValue.double(1e21).rendered() == String(1e21))
+        #expect(JSONValue.bool(true).rendered() == "true")
+        #expect(JSONValue.null.rendered() == "null")
+        #expect(JSONValue.raw(#"{"x":1}"#).rendered() == #"{"x":1}"#)
+    }
+
+    @Test("containers, compact and pretty")
+    func containers() {
+        let value = JSONValue.object([("a", .array([.int(1), .string("x")])), ("b", .object([])), ("c", .array([]))])
+        #expect(value.rendered() == #"{"a":[1,"x"],"b":{},"c":[]}"#)
+        #expect(value.rendered(pretty: true) == "{\n  \"a\": [\n    1,\n    \"x\"\n  ],\n  \"b\": {},\n  \"c\": []\n}")
+        #expect(JSONValue.object([("k\"", .null)]).rendered() == #"{"k\"":null}"#)
+    }
+}
