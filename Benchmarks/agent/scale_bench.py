@@ -31,7 +31,9 @@ def start_agent(directory, tag, extra=""):
     pub, control = f"ipc://{directory}/{tag}.pub", f"ipc://{directory}/{tag}.ctl"
     config = f"{directory}/{tag}.toml"
     with open(config, "w") as f:
-        f.write("[zoneminder]\nuse_database = false\n[agent]\nfps_seconds = 10\n" + extra)
+        # Its own zmlog socket: the default one in /run/lookout belongs to (and is locked by) the installed agent.
+        f.write(f"[zoneminder]\nuse_database = false\n[log]\nsocket = \"{directory}/{tag}.log.sock\"\n"
+                "[agent]\nfps_seconds = 10\n" + extra)
     started = time.monotonic()
     agent = subprocess.Popen([LOOKOUT, "run", "--config", config, "--map-dir", directory, "--zm-version", "1.36.33",
                               "--poll-hz", "10", "--pub", pub, "--control", control],
