@@ -30,6 +30,9 @@ import LookoutTOML
 /// | `demo.restart_seconds` | number ≥ 0 (0: never) | 60 |
 /// | `log.id` | string of letters, digits, `_`, `-`, `.` | lookout |
 /// | `log.socket` | absolute path, or "" | /run/lookout/log.sock |
+/// | `health.capture_fps_floor` | number ≥ 0 (0: off) | 0 |
+/// | `health.log_spool_warning_rows` | integer ≥ 1 | 1000 |
+/// | `health.log_spool_warning_seconds` | number > 0 | 300 |
 extension AgentConfiguration {
     public static let defaultPath = "/etc/lookout/lookout.toml"
 
@@ -60,7 +63,7 @@ extension AgentConfiguration {
         }
         let reader = TOMLReader(file: file)
         var configuration = AgentConfiguration()
-        try reader.sections(table, known: ["agent", "zoneminder", "bus", "control", "demo", "log"])
+        try reader.sections(table, known: ["agent", "zoneminder", "bus", "control", "demo", "log", "health"])
         if let agent = try reader.section(table, "agent") {
             try reader.keys(agent, in: "agent", known: [
                 "poll_hz", "heartbeat_seconds", "refresh_seconds", "fps_seconds", "discovery_seconds", "database_refresh_seconds",
@@ -128,6 +131,14 @@ extension AgentConfiguration {
                 }
                 configuration.log.socket = socket
             }
+        }
+        if let health = try reader.section(table, "health") {
+            try reader.keys(health, in: "health", known: ["capture_fps_floor", "log_spool_warning_rows", "log_spool_warning_seconds"])
+            configuration.health.captureFPSFloor = try reader.number(health, "health.capture_fps_floor", range: 0...1000) ?? 0
+            configuration.health.logSpoolWarningRows =
+                try reader.integer(health, "health.log_spool_warning_rows", range: 1...100_000_000) ?? configuration.health.logSpoolWarningRows
+            configuration.health.logSpoolWarningSeconds =
+                try reader.positive(health, "health.log_spool_warning_seconds") ?? configuration.health.logSpoolWarningSeconds
         }
         try configuration.validate(file: file)
         return configuration

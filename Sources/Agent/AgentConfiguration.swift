@@ -7,8 +7,19 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var control = Control()
     public var demo = Demo()
     public var log = Log()
+    public var health = Health()
 
     public init() {}
+
+    /// Thresholds of the verdicts in HEALTH (docs/health.md); staleness itself follows ZM_WATCH_MAX_DELAY.
+    public struct Health: Sendable, Equatable {
+        /// Capture fps under this is a WARNING for the monitor; 0: no floor.
+        public var captureFPSFloor = 0.0
+        /// A log spool deeper than this many rows is a WARNING.
+        public var logSpoolWarningRows = 1000
+        /// A log spool non-empty for longer than this is a WARNING.
+        public var logSpoolWarningSeconds = 300.0
+    }
 
     public struct Polling: Sendable, Equatable {
         public var pollHz = 10.0

@@ -36,6 +36,7 @@ final class AgentLoop: @unchecked Sendable {
     /// Poll ticks that started later than one whole interval after their due time.
     var overruns: UInt64 = 0
     var lastStatusLine = ""
+    let verdictMemory = VerdictMemory()
     private let stopRequested = Atomic<Bool>(false)
 
     init(
