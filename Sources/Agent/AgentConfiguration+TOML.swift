@@ -30,6 +30,7 @@ import LookoutTOML
 /// | `demo.restart_seconds` | number ≥ 0 (0: never) | 60 |
 /// | `log.id` | string of letters, digits, `_`, `-`, `.` | lookout |
 /// | `log.socket` | absolute path, or "" | /run/lookout/log.sock |
+/// | `health.max_delay` | number > 0 | ZM_WATCH_MAX_DELAY |
 /// | `health.capture_fps_floor` | number ≥ 0 (0: off) | 0 |
 /// | `health.log_spool_warning_rows` | integer ≥ 1 | 1000 |
 /// | `health.log_spool_warning_seconds` | number > 0 | 300 |
@@ -133,7 +134,8 @@ extension AgentConfiguration {
             }
         }
         if let health = try reader.section(table, "health") {
-            try reader.keys(health, in: "health", known: ["capture_fps_floor", "log_spool_warning_rows", "log_spool_warning_seconds"])
+            try reader.keys(health, in: "health", known: ["max_delay", "capture_fps_floor", "log_spool_warning_rows", "log_spool_warning_seconds"])
+            configuration.health.maxDelay = try reader.positive(health, "health.max_delay")
             configuration.health.captureFPSFloor = try reader.number(health, "health.capture_fps_floor", range: 0...1000) ?? 0
             configuration.health.logSpoolWarningRows =
                 try reader.integer(health, "health.log_spool_warning_rows", range: 1...100_000_000) ?? configuration.health.logSpoolWarningRows

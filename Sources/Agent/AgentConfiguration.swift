@@ -13,6 +13,9 @@ public struct AgentConfiguration: Sendable, Equatable {
 
     /// Thresholds of the verdicts in HEALTH (docs/health.md); staleness itself follows ZM_WATCH_MAX_DELAY.
     public struct Health: Sendable, Equatable {
+        /// Staleness for the verdicts instead of ZM_WATCH_MAX_DELAY (nil: follow ZoneMinder, as zmwatch does).
+        /// The bus's `stale` flag keeps following ZM_WATCH_MAX_DELAY.
+        public var maxDelay: Double?
         /// Capture fps under this is a WARNING for the monitor; 0: no floor.
         public var captureFPSFloor = 0.0
         /// A log spool deeper than this many rows is a WARNING.

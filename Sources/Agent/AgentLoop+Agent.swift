@@ -113,7 +113,8 @@ extension AgentLoop {
             ("control", control.healthJSON),
             ("database", .from(catalog == nil ? "not used" : (catalog?.error ?? "ok"))),
             ("zm_version", .from(context.version?.description)), ("map_dir", .string(context.mapDirectory)),
-            ("max_delay", .double(context.maxDelay)), ("max_delay_source", .string(context.maxDelaySource)),
+            ("max_delay", .double(rules.maxDelay)),
+            ("max_delay_source", .string(configuration.health.maxDelay == nil ? context.maxDelaySource : "health.max_delay")),
             ("capture_fps_floor", .double(configuration.health.captureFPSFloor)),
             ("available", .from(counts.available)), ("stale", .from(counts.stale)), ("alarmed", .from(counts.alarmed)),
             ("agent", .array(checks.map { check in

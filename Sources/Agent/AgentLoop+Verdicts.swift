@@ -20,7 +20,7 @@ final class VerdictMemory {
 
 extension AgentLoop {
     var monitorRules: MonitorRules {
-        MonitorRules(maxDelay: context.maxDelay, captureFPSFloor: configuration.health.captureFPSFloor)
+        MonitorRules(maxDelay: configuration.health.maxDelay ?? context.maxDelay, captureFPSFloor: configuration.health.captureFPSFloor)
     }
 
     /// One monitor's facts at `now`. During an outage the last status is kept, so the ages keep growing from the
