@@ -112,8 +112,11 @@ final class AgentLoop: @unchecked Sendable {
             now = WallClock.seconds()
             if tick >= nextPoll {
                 if tick - nextPoll > pollInterval { overruns += 1 }
+                stallWhileTestAsks()
                 pollAll(now: now)
                 nextPoll = max(nextPoll + pollInterval, tick + pollInterval / 2)
+                // The keep-alive is earned by a poll that just completed, never sent from a timer or another thread:
+                // a loop stuck anywhere (a read, a send, a stall) stops it and systemd's watchdog fires.
                 if let interval = notifier.watchdogInterval, tick >= nextWatchdog {
                     notifier.watchdog()
                     nextWatchdog = tick + interval

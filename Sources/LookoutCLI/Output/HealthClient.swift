@@ -1,4 +1,5 @@
 import Glibc
+import LookoutHealth
 import LookoutJSON
 import ZeroMQ
 
@@ -16,7 +17,7 @@ enum HealthClient {
             case let .noSocket(path): "no agent socket at \(path): is `lookout run` running?"
             case let .permissionDenied(path):
                 "permission denied on \(path): run as root or as a member of the socket's group (bus.group)"
-            case let .noAnswer(endpoint, seconds): "no answer from \(endpoint) within \(seconds) s"
+            case let .noAnswer(endpoint, seconds): "no answer from \(endpoint) within \(number(seconds)) s"
             case let .badReply(text): "unexpected reply: \(text)"
             }
         }
@@ -26,7 +27,7 @@ enum HealthClient {
             switch self {
             case let .noSocket(path): "no agent at \(path)"
             case let .permissionDenied(path): "\(path): permission denied"
-            case let .noAnswer(endpoint, seconds): "no answer from \(endpoint) in \(seconds) s"
+            case let .noAnswer(endpoint, seconds): "no answer from \(endpoint) in \(number(seconds)) s"
             case .badReply: "bad reply from the agent"
             }
         }
