@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "LookoutJSON"),
         .target(name: "LookoutTOML"),
         // Verdicts (zmwatch's rules, the agent's own checks), threshold ranges and plugin output: pure, no I/O.
-        .target(name: "LookoutHealth"),
+        .target(name: "LookoutHealth", dependencies: ["LookoutJSON"]),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         .target(name: "LookoutBus", dependencies: ["ZeroMQ", "LookoutJSON"]),
         .target(
@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "MonitorStateTests", dependencies: ["MonitorState", "ZMShm", "DemoSimulator"]),
         .testTarget(name: "LookoutBusTests", dependencies: ["LookoutBus", "ZeroMQ", "LookoutJSON"]),
         .testTarget(name: "LookoutTOMLTests", dependencies: ["LookoutTOML"]),
-        .testTarget(name: "LookoutHealthTests", dependencies: ["LookoutHealth"]),
+        .testTarget(name: "LookoutHealthTests", dependencies: ["LookoutHealth", "LookoutJSON"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "ZMShm", "DemoSimulator", "MonitorState", "LookoutBus", "LookoutVersion"]),
         .testTarget(
             name: "LookoutIntegrationTests",

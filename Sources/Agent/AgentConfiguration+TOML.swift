@@ -30,6 +30,8 @@ import LookoutTOML
 /// | `demo.restart_seconds` | number ≥ 0 (0: never) | 60 |
 /// | `log.id` | string of letters, digits, `_`, `-`, `.` | lookout |
 /// | `log.socket` | absolute path, or "" | /run/lookout/log.sock |
+/// | `http.listen` | "ADDRESS:PORT" or "" | "" (`lookout serve` only) |
+/// | `http.allow_remote` | bool | false |
 /// | `health.max_delay` | number > 0 | ZM_WATCH_MAX_DELAY |
 /// | `health.capture_fps_floor` | number ≥ 0 (0: off) | 0 |
 /// | `health.log_spool_warning_rows` | integer ≥ 1 | 1000 |
@@ -64,7 +66,7 @@ extension AgentConfiguration {
         }
         let reader = TOMLReader(file: file)
         var configuration = AgentConfiguration()
-        try reader.sections(table, known: ["agent", "zoneminder", "bus", "control", "demo", "log", "health"])
+        try reader.sections(table, known: ["agent", "zoneminder", "bus", "control", "demo", "log", "health", "http"])
         if let agent = try reader.section(table, "agent") {
             try reader.keys(agent, in: "agent", known: [
                 "poll_hz", "heartbeat_seconds", "refresh_seconds", "fps_seconds", "discovery_seconds", "database_refresh_seconds",
@@ -141,6 +143,19 @@ extension AgentConfiguration {
                 try reader.integer(health, "health.log_spool_warning_rows", range: 1...100_000_000) ?? configuration.health.logSpoolWarningRows
             configuration.health.logSpoolWarningSeconds =
                 try reader.positive(health, "health.log_spool_warning_seconds") ?? configuration.health.logSpoolWarningSeconds
+        }
+        if let http = try reader.section(table, "http") {
+            try reader.keys(http, in: "http", known: ["listen", "allow_remote"])
+            configuration.http.listen = try reader.string(http, "http.listen") ?? ""
+            configuration.http.allowRemote = try reader.bool(http, "http.allow_remote") ?? false
+            if !configuration.http.listen.isEmpty {
+                guard let address = HTTPListenAddress(configuration.http.listen) else {
+                    throw AgentConfigurationError(file: file, key: "http.listen", "'\(configuration.http.listen)' is not ADDRESS:PORT with an IPv4 address, e.g. 127.0.0.1:9781")
+                }
+                guard address.isLoopback || configuration.http.allowRemote else {
+                    throw AgentConfigurationError(file: file, key: "http.listen", "'\(configuration.http.listen)' is not loopback; set http.allow_remote = true to serve beyond this host")
+                }
+            }
         }
         try configuration.validate(file: file)
         return configuration

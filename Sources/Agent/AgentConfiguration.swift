@@ -8,8 +8,17 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var demo = Demo()
     public var log = Log()
     public var health = Health()
+    public var http = HTTP()
 
     public init() {}
+
+    /// `lookout serve` (its own process and unit, lookout-http.service): /livez, /readyz, /metrics, /api/*.
+    public struct HTTP: Sendable, Equatable {
+        /// `ADDRESS:PORT`, e.g. `127.0.0.1:9781`; empty: `lookout serve` needs `--listen`.
+        public var listen = ""
+        /// An address other than loopback is refused unless this is set.
+        public var allowRemote = false
+    }
 
     /// Thresholds of the verdicts in HEALTH (docs/health.md); staleness itself follows ZM_WATCH_MAX_DELAY.
     public struct Health: Sendable, Equatable {
