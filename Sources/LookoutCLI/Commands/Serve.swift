@@ -41,19 +41,48 @@ struct Serve: ParsableCommand {
         let responder = try HTTPResponder(address: address)
         let stop = InterruptFlag()
         writeStandardError("lookout serve: listening on http://\(address) for the agent at \(endpoint)\n")
+        var cache = HealthCache(endpoint: endpoint, timeout: timeout)
         responder.run(stop: { stop.isSet }) { _, path in
-            Self.route(path, endpoint: endpoint, timeout: timeout)
+            Self.route(path, cache: &cache)
         }
     }
 
-    static func route(_ path: String, endpoint: String, timeout: Double) -> HTTPResponder.Response {
+    /// One HEALTH answers every request for 0.1 s (the agent renders it once per poll anyway), and a failure for 1 s:
+    /// requests are served one at a time, so a silent agent must not cost every waiting scrape the whole timeout.
+    struct HealthCache {
+        let endpoint: String
+        let timeout: Double
+        private var last: (at: Double, result: Result<JSONValue, HealthClient.Failure>)?
+
+        init(endpoint: String, timeout: Double) {
+            self.endpoint = endpoint
+            self.timeout = timeout
+        }
+
+        mutating func get() -> Result<JSONValue, HealthClient.Failure> {
+            let now = MonotonicSeconds.now
+            if let last {
+                let keep: Double
+                switch last.result {
+                case .success: keep = 0.1
+                case .failure: keep = 1
+                }
+                if now - last.at < keep { return last.result }
+            }
+            let result = HealthClient.request(endpoint: endpoint, timeout: timeout)
+            last = (MonotonicSeconds.now, result)
+            return result
+        }
+    }
+
+    static func route(_ path: String, cache: inout HealthCache) -> HTTPResponder.Response {
         let known = ["/livez", "/readyz", "/metrics", "/api/health", "/api/monitors"]
         guard known.contains(path) else {
             return .init(status: 404, contentType: "text/plain; charset=utf-8", body: "not found; try \(known.joined(separator: ", "))\n")
         }
         let health: JSONValue?
         let failure: String
-        switch HealthClient.request(endpoint: endpoint, timeout: timeout) {
+        switch cache.get() {
         case let .success(body):
             health = body
             failure = ""
@@ -75,5 +104,13 @@ struct Serve: ParsableCommand {
             let body = path == "/api/health" ? health : JSONValue.object([("monitors", health["monitors"] ?? .array([]))])
             return .init(status: 200, contentType: "application/json", body: body.rendered() + "\n")
         }
+    }
+}
+
+enum MonotonicSeconds {
+    static var now: Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1_000_000_000
     }
 }
