@@ -6,6 +6,10 @@ public enum Probes {
     public struct Answer: Sendable, Equatable {
         public var status: Int
         public var body: String
+        public init(status: Int, body: String) {
+            self.status = status
+            self.body = body
+        }
     }
 
     /// `/livez`: the agent answered and its poll loop is not stuck.
