@@ -99,12 +99,34 @@ struct HTTPProbeTests {
         prometheus.waitUntilExit()
 
         #expect(agent.terminate() == 0)
-        let live = try Self.get(base + "/livez")
-        #expect(live.status == 503)
+        // HEALTH is kept 0.1 s: the next answers say the agent is gone.
+        var live = (status: 0, body: "")
+        #expect(Peer.waitUntil(timeout: 5, every: 0.05) {
+            live = (try? Self.get(base + "/livez")) ?? live
+            return live.status == 503
+        })
         #expect(live.body.hasPrefix("[-]agent "), "\(live.body)")
         let down = try Self.get(base + "/metrics")
         #expect(down.status == 200 && down.body.contains("lookout_up 0\n"))
         #expect(try Self.get(base + "/api/health").status == 503)
         #expect(try Self.get(base + "/nothing").status == 404)
+    }
+
+    @Test("lookout run --http starts lookout serve beside the agent, and it ends with the agent")
+    func runWithHTTP() throws {
+        let port = ClosedPort().number
+        let agent = try AgentProcess(arguments: ["--demo", "--http", "127.0.0.1:\(port)"])
+        defer { agent.directory.cleanup() }
+        _ = try agent.waitReady()
+        var answer: (status: Int, body: String)?
+        #expect(Peer.waitUntil(timeout: 10, every: 0.1) {
+            answer = try? Self.get("http://127.0.0.1:\(port)/livez")
+            return answer?.status == 200
+        }, "\(String(describing: answer))")
+        let metrics = try Self.get("http://127.0.0.1:\(port)/metrics")
+        #expect(metrics.body.contains("lookout_monitor_state{monitor=\"1\""), "\(metrics.body.prefix(300))")
+        #expect(agent.terminate() == 0)
+        // serve checks the agent's pid at least once a second; then nothing listens on the port.
+        #expect(Peer.waitUntil(timeout: 10, every: 0.2) { (try? Self.get("http://127.0.0.1:\(port)/livez"))?.status == 0 })
     }
 }

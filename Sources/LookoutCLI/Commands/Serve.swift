@@ -23,6 +23,8 @@ struct Serve: ParsableCommand {
     @Flag(help: "Allow an address other than loopback (http.allow_remote).") var allowRemote = false
     @Option(help: "The agent's control endpoint (default: bus.control of the configuration).") var control: String?
     @Option(help: "Seconds to wait for the agent's HEALTH.") var timeout: Double = 2
+    @Option(help: ArgumentHelp("Exit when this process is gone (set by `lookout run --http`).", visibility: .hidden))
+    var agentPid: Int32?
 
     func run() throws {
         let file: AgentConfiguration
@@ -42,7 +44,10 @@ struct Serve: ParsableCommand {
         let stop = InterruptFlag()
         writeStandardError("lookout serve: listening on http://\(address) for the agent at \(endpoint)\n")
         var cache = HealthCache(endpoint: endpoint, timeout: timeout)
-        responder.run(stop: { stop.isSet }) { _, path in
+        let agentPid = agentPid
+        // Started by the agent's process (exec keeps its pid): when it exits, this process is re-parented at once,
+        // even while the agent is still an unreaped zombie.
+        responder.run(stop: { stop.isSet || agentPid.map { getppid() != $0 } == true }) { _, path in
             Self.route(path, cache: &cache)
         }
     }
