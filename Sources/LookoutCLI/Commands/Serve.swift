@@ -58,6 +58,8 @@ struct Serve: ParsableCommand {
         let endpoint: String
         let timeout: Double
         private var last: (at: Double, result: Result<JSONValue, HealthClient.Failure>)?
+        /// /metrics rendered from `last`, so requests within its 0.1 s share one rendering.
+        private var metrics: String?
 
         init(endpoint: String, timeout: Double) {
             self.endpoint = endpoint
@@ -76,7 +78,16 @@ struct Serve: ParsableCommand {
             }
             let result = HealthClient.request(endpoint: endpoint, timeout: timeout)
             last = (MonotonicSeconds.now, result)
+            metrics = nil
             return result
+        }
+
+        mutating func metricsText() -> String {
+            let health = try? get().get()
+            if let metrics { return metrics }
+            let text = PrometheusText.render(health: health, version: LookoutVersion.current)
+            metrics = text
+            return text
         }
     }
 
@@ -101,7 +112,7 @@ struct Serve: ParsableCommand {
             return .init(status: answer.status, contentType: "text/plain; charset=utf-8", body: answer.body)
         case "/metrics":
             // 200 even without an agent: Prometheus records lookout_up 0 instead of a failed scrape.
-            return .init(status: 200, contentType: PrometheusText.contentType, body: PrometheusText.render(health: health, version: LookoutVersion.current))
+            return .init(status: 200, contentType: PrometheusText.contentType, body: cache.metricsText())
         default:
             guard let health else {
                 return .init(status: 503, contentType: "application/json", body: JSONValue.object([("error", .string(failure))]).rendered() + "\n")
