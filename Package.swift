@@ -43,13 +43,15 @@ let package = Package(
         .target(name: "DemoSimulator", dependencies: ["ZMShm", "PosixThread"]),
         .target(name: "LookoutJSON"),
         .target(name: "LookoutTOML"),
+        // Verdicts (zmwatch's rules, the agent's own checks), threshold ranges and plugin output: pure, no I/O.
+        .target(name: "LookoutHealth", dependencies: ["LookoutJSON"]),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         .target(name: "LookoutBus", dependencies: ["ZeroMQ", "LookoutJSON"]),
         .target(
             name: "Agent",
             dependencies: [
                 "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutBus", "LookoutJSON", "ZeroMQ", "DemoSimulator",
-                "ZMLog", "PosixThread", "LookoutTOML", "LookoutVersion",
+                "ZMLog", "PosixThread", "LookoutTOML", "LookoutVersion", "LookoutHealth",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -59,7 +61,7 @@ let package = Package(
             name: "LookoutCLI",
             dependencies: [
                 "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutJSON", "LookoutBus", "ZeroMQ", "Agent",
-                "DemoSimulator", "PosixThread", "LookoutVersion",
+                "DemoSimulator", "PosixThread", "LookoutVersion", "LookoutHealth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -105,6 +107,7 @@ let package = Package(
         .testTarget(name: "MonitorStateTests", dependencies: ["MonitorState", "ZMShm", "DemoSimulator"]),
         .testTarget(name: "LookoutBusTests", dependencies: ["LookoutBus", "ZeroMQ", "LookoutJSON"]),
         .testTarget(name: "LookoutTOMLTests", dependencies: ["LookoutTOML"]),
+        .testTarget(name: "LookoutHealthTests", dependencies: ["LookoutHealth", "LookoutJSON"]),
         .testTarget(
             name: "AgentTests",
             dependencies: [

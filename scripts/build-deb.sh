@@ -41,6 +41,8 @@ done
 
 # The unit, the configuration (the bus group set to the one postinst creates) and the documentation.
 install -D -m 0644 packaging/lookout.service "$stage/lib/systemd/system/lookout.service"
+# Optional, not enabled by postinst: HTTP probes and metrics (lookout serve), docs/health.md.
+install -D -m 0644 packaging/lookout-http.service "$stage/lib/systemd/system/lookout-http.service"
 install -d "$stage/etc/lookout"
 sed 's/^group = ""$/group = "lookout"/' etc/lookout.toml > "$stage/etc/lookout/lookout.toml"
 grep -q '^group = "lookout"$' "$stage/etc/lookout/lookout.toml" || { echo "[deb] bus group not set in lookout.toml" >&2; exit 1; }

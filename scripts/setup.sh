@@ -3,7 +3,7 @@
 set -euo pipefail
 # binutils: nm, for a test; help2man, man-db: the package's man pages; lintian, logrotate, python3-zmq (a subscriber
 # run as another user): scripts/test-package.sh.
-packages=(binutils help2man libmariadb-dev libzmq3-dev lintian logrotate man-db pkg-config python3 python3-pip python3-zmq util-linux)
+packages=(binutils help2man libmariadb-dev libzmq3-dev lintian logrotate man-db pkg-config prometheus python3 python3-pip python3-zmq util-linux wrk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

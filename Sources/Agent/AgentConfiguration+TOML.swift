@@ -30,6 +30,12 @@ import LookoutTOML
 /// | `demo.restart_seconds` | number ≥ 0 (0: never) | 60 |
 /// | `log.id` | string of letters, digits, `_`, `-`, `.` | lookout |
 /// | `log.socket` | absolute path, or "" | /run/lookout/log.sock |
+/// | `http.listen` | "ADDRESS:PORT" or "" | "" (`lookout serve` only) |
+/// | `http.allow_remote` | bool | false |
+/// | `health.max_delay` | number > 0 | ZM_WATCH_MAX_DELAY |
+/// | `health.capture_fps_floor` | number ≥ 0 (0: off) | 0 |
+/// | `health.log_spool_warning_rows` | integer ≥ 1 | 1000 |
+/// | `health.log_spool_warning_seconds` | number > 0 | 300 |
 extension AgentConfiguration {
     public static let defaultPath = "/etc/lookout/lookout.toml"
 
@@ -60,7 +66,7 @@ extension AgentConfiguration {
         }
         let reader = TOMLReader(file: file)
         var configuration = AgentConfiguration()
-        try reader.sections(table, known: ["agent", "zoneminder", "bus", "control", "demo", "log"])
+        try reader.sections(table, known: ["agent", "zoneminder", "bus", "control", "demo", "log", "health", "http"])
         if let agent = try reader.section(table, "agent") {
             try reader.keys(agent, in: "agent", known: [
                 "poll_hz", "heartbeat_seconds", "refresh_seconds", "fps_seconds", "discovery_seconds", "database_refresh_seconds",
@@ -127,6 +133,28 @@ extension AgentConfiguration {
                     throw AgentConfigurationError(file: file, key: "log.socket", "'\(socket)' must be an absolute path of at most 107 bytes, or \"\" for none")
                 }
                 configuration.log.socket = socket
+            }
+        }
+        if let health = try reader.section(table, "health") {
+            try reader.keys(health, in: "health", known: ["max_delay", "capture_fps_floor", "log_spool_warning_rows", "log_spool_warning_seconds"])
+            configuration.health.maxDelay = try reader.positive(health, "health.max_delay")
+            configuration.health.captureFPSFloor = try reader.number(health, "health.capture_fps_floor", range: 0...1000) ?? 0
+            configuration.health.logSpoolWarningRows =
+                try reader.integer(health, "health.log_spool_warning_rows", range: 1...100_000_000) ?? configuration.health.logSpoolWarningRows
+            configuration.health.logSpoolWarningSeconds =
+                try reader.positive(health, "health.log_spool_warning_seconds") ?? configuration.health.logSpoolWarningSeconds
+        }
+        if let http = try reader.section(table, "http") {
+            try reader.keys(http, in: "http", known: ["listen", "allow_remote"])
+            configuration.http.listen = try reader.string(http, "http.listen") ?? ""
+            configuration.http.allowRemote = try reader.bool(http, "http.allow_remote") ?? false
+            if !configuration.http.listen.isEmpty {
+                guard let address = HTTPListenAddress(configuration.http.listen) else {
+                    throw AgentConfigurationError(file: file, key: "http.listen", "'\(configuration.http.listen)' is not ADDRESS:PORT with an IPv4 address, e.g. 127.0.0.1:9781")
+                }
+                guard address.isLoopback || configuration.http.allowRemote else {
+                    throw AgentConfigurationError(file: file, key: "http.listen", "'\(configuration.http.listen)' is not loopback; set http.allow_remote = true to serve beyond this host")
+                }
             }
         }
         try configuration.validate(file: file)

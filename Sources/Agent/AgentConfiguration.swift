@@ -7,8 +7,31 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var control = Control()
     public var demo = Demo()
     public var log = Log()
+    public var health = Health()
+    public var http = HTTP()
 
     public init() {}
+
+    /// `lookout serve` (its own process and unit, lookout-http.service): /livez, /readyz, /metrics, /api/*.
+    public struct HTTP: Sendable, Equatable {
+        /// `ADDRESS:PORT`, e.g. `127.0.0.1:9781`; empty: `lookout serve` needs `--listen`.
+        public var listen = ""
+        /// An address other than loopback is refused unless this is set.
+        public var allowRemote = false
+    }
+
+    /// Thresholds of the verdicts in HEALTH (docs/health.md); staleness itself follows ZM_WATCH_MAX_DELAY.
+    public struct Health: Sendable, Equatable {
+        /// Staleness for the verdicts instead of ZM_WATCH_MAX_DELAY (nil: follow ZoneMinder, as zmwatch does).
+        /// The bus's `stale` flag keeps following ZM_WATCH_MAX_DELAY.
+        public var maxDelay: Double?
+        /// Capture fps under this is a WARNING for the monitor; 0: no floor.
+        public var captureFPSFloor = 0.0
+        /// A log spool deeper than this many rows is a WARNING.
+        public var logSpoolWarningRows = 1000
+        /// A log spool non-empty for longer than this is a WARNING.
+        public var logSpoolWarningSeconds = 300.0
+    }
 
     public struct Polling: Sendable, Equatable {
         public var pollHz = 10.0

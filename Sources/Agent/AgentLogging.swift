@@ -99,6 +99,17 @@ public final class AgentLogging: Sendable {
         return .object(fields)
     }
 
+    /// The log database writer's figures; nil when the agent logs nothing to the database.
+    var databaseStatistics: DatabaseWriter.Statistics? { (logger.database as? DatabaseWriter)?.statistics }
+
+    /// The zmlog socket's path and whether a socket is still there; nil when the agent does not listen.
+    func zmlogSocket() -> (path: String, present: Bool)? {
+        guard let path = receiver.withLock({ $0?.path }) else { return nil }
+        var info = stat()
+        let present = lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFSOCK
+        return (path, present)
+    }
+
     private static func mentionsTerminal(_ environment: [String: String]) -> Bool {
         environment.keys.contains { $0 == "LOG_PRINT" || $0.hasPrefix("LOG_LEVEL_TERM") }
     }

@@ -5,6 +5,7 @@ import Logging
 import ZMSite
 import Glibc
 import LookoutBus
+import LookoutHealth
 import LookoutJSON
 import LookoutVersion
 import ZMShm
@@ -72,19 +73,37 @@ extension AgentLoop {
     func health(now: Double) -> JSONValue {
         let counts = monitorCounts()
         let pollAge = now - lastPollAt
-        let pollLate = pollAge > max(2, 5 / configuration.agent.pollHz)
-        let degraded = pollLate || counts.stale > 0 || counts.available < monitors.count
-        let detail: [JSONValue] = monitors.keys.sorted().compactMap { id in
-            guard let monitor = monitors[id] else { return nil }
+        let pollLate = pollAge > AgentVerdict.pollLateAfter(pollHz: configuration.agent.pollHz)
+        let rules = monitorRules
+        let judged: [(TrackedMonitor, MonitorFacts, Verdict)] = pollOrder.map { monitor in
+            let facts = facts(monitor, now: now)
+            return (monitor, facts, MonitorVerdict.judge(facts, rules: rules))
+        }
+        let checks = agentChecks(now: now)
+        let overall = OverallVerdict.judge(agent: checks, monitors: judged.map { ($0.1, $0.2) })
+        let detail: [JSONValue] = judged.map { monitor, facts, verdict in
+            let observation = monitor.observation
+            let available = observation?.available ?? false
             return .object([
-                ("monitor_id", .from(id)), ("name", .from(monitor.row?.name)), ("available", .bool(monitor.available)),
-                ("stale", .bool(monitor.stale)), ("state", .from(monitor.observation?.state?.rawValue)),
-                ("heartbeat_age", .from(monitor.observation?.heartbeatAge.map(MessageBodies.milliseconds))),
-                ("error", .from(monitor.observation?.error?.message)),
+                ("monitor_id", .from(monitor.id)), ("name", .from(monitor.row?.name)), ("available", .bool(available)),
+                ("stale", .bool(monitor.stale)),
+                // Only what this poll read: during an outage the last state read is `last_state`, not `state`.
+                ("state", .from(available ? observation?.state?.rawValue : nil)),
+                ("last_state", .from(observation?.state?.rawValue)),
+                // Computed now from the last heartbeat read, so it keeps growing while the segment is gone.
+                ("heartbeat_age", .from(facts.heartbeatAge.map(MessageBodies.milliseconds))),
+                ("last_write_age", .from(facts.lastWriteAge.map(MessageBodies.milliseconds))),
+                ("capture_fps", .from(available ? facts.captureFPS : nil)),
+                ("signal", available ? facts.signal.map(JSONValue.bool) ?? .null : .null),
+                ("valid", available ? facts.valid.map(JSONValue.bool) ?? .null : .null),
+                ("error", .from(observation?.error?.message)), ("error_code", .from(observation?.error?.code.rawValue)),
+                ("reopen_count", .from(monitor.follower.reopenCount)),
+                ("verdict", verdict.json),
             ])
         }
         return .object([
-            ("status", .string(degraded ? "degraded" : "ok")), ("epoch", .string(publisher.epoch)),
+            ("status", .string(overall.level == .ok ? "ok" : "degraded")), ("verdict", overall.json),
+            ("epoch", .string(publisher.epoch)),
             ("uptime", .double(MessageBodies.milliseconds(uptime))), ("polls", .uint(polls)),
             ("last_poll_age", .double(MessageBodies.milliseconds(pollAge))), ("poll_late", .bool(pollLate)),
             ("last_poll_us", .from(Int(lastPollSeconds * 1_000_000))), ("overruns", .uint(overruns)),
@@ -94,6 +113,13 @@ extension AgentLoop {
             ("control", control.healthJSON),
             ("database", .from(catalog == nil ? "not used" : (catalog?.error ?? "ok"))),
             ("zm_version", .from(context.version?.description)), ("map_dir", .string(context.mapDirectory)),
+            ("max_delay", .double(rules.maxDelay)),
+            ("max_delay_source", .string(configuration.health.maxDelay == nil ? context.maxDelaySource : "health.max_delay")),
+            ("capture_fps_floor", .double(configuration.health.captureFPSFloor)),
+            ("available", .from(counts.available)), ("stale", .from(counts.stale)), ("alarmed", .from(counts.alarmed)),
+            ("agent", .array(checks.map { check in
+                .object([("check", .string(check.name))] + (check.verdict.json.objectMembers ?? []))
+            })),
             ("log", logging?.health() ?? .null), ("monitors", .array(detail)),
         ])
     }

@@ -17,7 +17,11 @@ extension AgentLoop {
             return .success(.body(.object([("pong", .bool(true)), ("epoch", .string(publisher.epoch)), ("gseq", .uint(publisher.globalSequence))])))
         case .health:
             // Rendered at most once per poll: a flood of HEALTH costs one rendering per tick.
-            return .success(control.cached("HEALTH", key: polls) { health(now: WallClock.seconds()) })
+            let reply = control.cached("HEALTH", key: polls) { health(now: WallClock.seconds()) }
+            // A HEALTH of 256 monitors is some ten thousand small allocations, freed at once: hand the pages back, or
+            // a scrape every second keeps the heap's high-water mark resident (docs/performance.md, "HTTP probes").
+            if case .rendered(_, fresh: true) = reply { _ = glibcMallocTrim(0) }
+            return .success(reply)
         case let .snapshot(prefix, cursor):
             return control.snapshot(prefix: prefix, cursor: cursor, of: publisher)
         case let .trigger(id, command, options):
@@ -60,3 +64,7 @@ extension AgentLoop {
         }
     }
 }
+
+/// glibc's `malloc_trim(3)` (declared in malloc.h, which the Glibc module does not export).
+@_silgen_name("malloc_trim")
+private func glibcMallocTrim(_ pad: Int) -> Int32

@@ -49,6 +49,7 @@ final class AgentLoop: @unchecked Sendable {
     /// Poll ticks that started later than one whole interval after their due time.
     var overruns: UInt64 = 0
     var lastStatusLine = ""
+    let verdictMemory = VerdictMemory()
     private let stopRequested = Atomic<Bool>(false)
 
     init(
@@ -143,9 +144,12 @@ final class AgentLoop: @unchecked Sendable {
             now = WallClock.seconds()
             if tick >= nextPoll {
                 if tick - nextPoll > pollInterval { overruns += 1 }
+                stallWhileTestAsks()
                 pollAll(now: now)
                 if publisher.refreshPending > 0 { publisher.continueRefresh(limit: refreshPerTick) }
                 nextPoll = max(nextPoll + pollInterval, tick + pollInterval / 2)
+                // The keep-alive is earned by a poll that just completed, never sent from a timer or another thread:
+                // a loop stuck anywhere (a read, a send, a stall) stops it and systemd's watchdog fires.
                 if let interval = notifier.watchdogInterval, tick >= nextWatchdog {
                     notifier.watchdog()
                     nextWatchdog = tick + interval

@@ -48,7 +48,14 @@ struct AgentConfigurationTests {
             [log]
             id = "lookout_2"
             socket = ""
+            [health]
+            max_delay = 5
+            capture_fps_floor = 2.5
+            log_spool_warning_rows = 10
             """, file: "t.toml")
+        #expect(configuration.health.maxDelay == 5)
+        #expect(configuration.health.captureFPSFloor == 2.5)
+        #expect(configuration.health.logSpoolWarningRows == 10)
         #expect(configuration.agent.pollHz == 50)
         #expect(configuration.agent.heartbeatSeconds == 2)
         #expect(configuration.zoneMinder.mapDirectory == "/dev/shm")

@@ -12,6 +12,7 @@ struct Run: AsyncParsableCommand {
               lookout run --demo
               lookout run --config /etc/lookout/lookout.toml
               lookout run --map-dir /dev/shm --poll-hz 20 --pub tcp://127.0.0.1:5680
+              lookout run --demo --http 127.0.0.1:9781    also serve /livez /readyz /metrics (a `lookout serve` beside it)
             """)
 
     @Option(help: "TOML configuration file (default: /etc/lookout/lookout.toml when present).") var config: String?
@@ -21,6 +22,14 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Polls per second (agent.poll_hz).") var pollHz: Double?
     @Option(help: "PUB endpoint (bus.pub).") var pub: String?
     @Option(help: "Control (ROUTER) endpoint (bus.control).") var control: String?
+    @Option(help: "Also serve HTTP probes and metrics on ADDRESS:PORT: a `lookout serve` process beside the agent, ended with it (docs/health.md).")
+    var http: String?
+
+    func validate() throws {
+        if let http, HTTPListenAddress(http) == nil {
+            throw ValidationError("--http '\(http)' is not ADDRESS:PORT with an IPv4 address, e.g. 127.0.0.1:9781")
+        }
+    }
 
     func run() async throws {
         var overrides = LookoutAgent.Overrides()
@@ -31,6 +40,7 @@ struct Run: AsyncParsableCommand {
         overrides.pollHz = pollHz
         overrides.publish = pub
         overrides.control = control
+        if let http { try ServeBeside.start(listen: http, config: config, control: control) }
         AgentExecutable.replaceThisProcess(with: overrides)
         let status = await LookoutAgent.main(overrides)
         if status != 0 { throw ExitCode(status) }

@@ -6,7 +6,13 @@ import ZMShm
 import ZMSite
 
 struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show every monitor found: state, event, fps, heartbeat, signal.")
+    static let configuration = CommandConfiguration(
+        abstract: "Show every monitor found: state, event, fps, heartbeat, signal.",
+        discussion: """
+            Exit status 0 when at least one monitor's segment was read; 1, with the reason on stderr, when no monitor \
+            was found (empty map directory, none running in the database) or none could be read (e.g. every segment \
+            permission denied). For verdicts and thresholds use `lookout check`.
+            """)
 
     @OptionGroup var segments: SegmentOptions
     @Flag(help: "One JSON object instead of a table.") var json = false
@@ -21,5 +27,20 @@ struct Status: ParsableCommand {
         } else {
             print(StatusRow.table(rows, context: context))
         }
+        if let problem = Self.problem(rows, context: context) { throw CLIError(problem) }
+    }
+
+    /// Why the listing shows nothing usable, or nil when some monitor was read.
+    static func problem(_ rows: [StatusRow], context: ZoneMinderContext) -> String? {
+        if rows.isEmpty {
+            return "no monitor found: no zm.mmap.<id> in \(context.mapDirectory) (\(context.mapDirectorySource)) and none running in ZoneMinder's database"
+        }
+        guard rows.allSatisfy({ $0.status == nil }) else { return nil }
+        let errors = rows.compactMap(\.error)
+        if !errors.isEmpty, errors.allSatisfy({ $0.code == .permissionDenied }) {
+            return "every monitor's segment is unreadable: permission denied (\(errors[0].message))"
+        }
+        let first = errors.first.map { ": \($0.message)" } ?? ""
+        return "no monitor's segment could be read (\(rows.count) found)\(first)"
     }
 }
