@@ -102,7 +102,11 @@ struct AgentHostileMapTests {
         let id = "lookout_hostile_\(getpid())"
         let logFile = "/var/log/zm/\(id).log"
         defer { try? FileManager.default.removeItem(atPath: logFile) }
-        let agent = try AgentProcess(toml: Self.toml + "\n[log]\nid = \"\(id)\"\n", arguments: ["--map-dir", map.path])
+        // Its own zmlog socket: the default one would lock /run/lookout, which another agent on this machine may hold.
+        let directory = TemporaryDirectory()
+        let agent = try AgentProcess(
+            toml: Self.toml + "\n[log]\nid = \"\(id)\"\nsocket = \"\(directory.path)/log.sock\"\n", arguments: ["--map-dir", map.path],
+            directory: directory)
         defer { Self.stop(agent); agent.directory.cleanup() }
         try #require(Self.ready(agent), "the agent never answered PING")
         func log() -> String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
