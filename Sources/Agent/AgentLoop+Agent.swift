@@ -97,7 +97,7 @@ extension AgentLoop {
                 ("signal", available ? facts.signal.map(JSONValue.bool) ?? .null : .null),
                 ("valid", available ? facts.valid.map(JSONValue.bool) ?? .null : .null),
                 ("error", .from(observation?.error?.message)), ("error_code", .from(observation?.error?.code.rawValue)),
-                ("reopen_count", .from(monitor.follower.reopenCount)),
+                ("reopen_count", .from(monitor.follower.reopenCount)), ("events_started", .uint(monitor.eventsStarted)),
                 ("verdict", verdict.json),
             ])
         }
@@ -106,7 +106,8 @@ extension AgentLoop {
             ("epoch", .string(publisher.epoch)),
             ("uptime", .double(MessageBodies.milliseconds(uptime))), ("polls", .uint(polls)),
             ("last_poll_age", .double(MessageBodies.milliseconds(pollAge))), ("poll_late", .bool(pollLate)),
-            ("last_poll_us", .from(Int(lastPollSeconds * 1_000_000))), ("overruns", .uint(overruns)),
+            ("last_poll_us", .from(Int(lastPollSeconds * 1_000_000))), ("poll_duration", pollDurations.json),
+            ("overruns", .uint(overruns)),
             ("gseq", .uint(publisher.globalSequence)), ("subscriptions", .from(publisher.counters.subscriptions)),
             ("published", .uint(publisher.counters.published)), ("send_failures", .uint(publisher.counters.sendFailures)),
             ("control_requests", .uint(control.counters.served)), ("control_rejected", .uint(control.counters.rejected)),

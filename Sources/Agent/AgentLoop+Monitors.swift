@@ -1,3 +1,4 @@
+import LookoutHealth
 import Logging
 import ZMSite
 import LookoutBus
@@ -84,6 +85,7 @@ extension AgentLoop {
         polls += 1
         lastPollAt = now
         lastPollSeconds = clock.now - started
+        pollDurations.record(lastPollSeconds)
     }
 
     private func poll(_ monitor: TrackedMonitor, now: Double, checkingPath: Bool) {
@@ -169,6 +171,7 @@ extension AgentLoop {
                 previousState = from
                 state = true
             case let .eventStarted(eventID):
+                monitor.eventsStarted &+= 1
                 let event = startEvent(monitor, eventID: eventID, now: now)
                 events.append(MessageBodies.eventStart(monitor, event: event, time: now))
                 state = true

@@ -44,7 +44,8 @@ extension AgentLoop {
             verdictMemory.reopens[monitor.id] = (count, nil)
         }
         return MonitorFacts(
-            id: monitor.id, name: monitor.row?.name, function: monitor.row?.function, segment: segment,
+            id: monitor.id, name: monitor.row?.name, function: monitor.row?.function, capturing: monitor.row?.capturing,
+            decoding: monitor.row?.decoding, maxFPS: monitor.row?.maxFPS, segment: segment,
             valid: status?.valid, signal: status?.signal, heartbeatAge: status?.heartbeatAge(now: now),
             lastWriteAge: status.flatMap { $0.lastWriteTime > 0 ? max(0, now - Double($0.lastWriteTime)) : nil },
             captureFPS: status?.captureFPS, reopenedAgo: reopenedAgo)

@@ -7,6 +7,7 @@ import LookoutBus
 import Synchronization
 import ZMSite
 import ZMShm
+import LookoutHealth
 import ZeroMQ
 
 /// The agent's single-threaded core: polls every monitor at the configured rate, publishes what changed, and
@@ -46,6 +47,8 @@ final class AgentLoop: @unchecked Sendable {
     var polls: UInt64 = 0
     var lastPollSeconds = 0.0
     var lastPollAt = 0.0
+    /// Every poll's duration, in fixed buckets (HEALTH's `poll_duration`, `/metrics`' `lookout_poll_duration_seconds`).
+    var pollDurations = PollHistogram()
     /// Poll ticks that started later than one whole interval after their due time.
     var overruns: UInt64 = 0
     var lastStatusLine = ""

@@ -17,6 +17,8 @@ final class TrackedMonitor {
     var loggedError: String?
     /// When discovery last found neither a segment file nor a Monitors row for this monitor (nil: it did).
     var missingSince: Double?
+    /// Events seen starting (`.eventStarted`) since the agent started: HEALTH's `events_started`.
+    var eventsStarted: UInt64 = 0
 
     struct OpenEvent {
         let id: UInt64

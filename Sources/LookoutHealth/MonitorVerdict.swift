@@ -13,6 +13,12 @@ public struct MonitorFacts: Sendable, Equatable {
     public var name: String?
     /// ZoneMinder's `Function` from the Monitors row (`None`, `Monitor`, `Modect`, …); nil without a database.
     public var function: String?
+    /// ZoneMinder 1.37+'s `Capturing` (`None`, `Ondemand`, `Always`); nil before 1.37 or without a database.
+    public var capturing: String?
+    /// ZoneMinder 1.37+'s `Decoding` (`None`, `Ondemand`, `KeyFrames`, `Always`, …); nil before 1.37.
+    public var decoding: String?
+    /// `MaxFPS` from the Monitors row; nil when NULL (no limit) or without a database.
+    public var maxFPS: Double?
     public var segment: Segment
     /// The last status read (kept through an outage): nil if the segment was never readable.
     public var valid: Bool?
@@ -27,12 +33,16 @@ public struct MonitorFacts: Sendable, Equatable {
     public var reopenedAgo: Double?
 
     public init(
-        id: Int, name: String? = nil, function: String? = nil, segment: Segment, valid: Bool? = nil, signal: Bool? = nil,
+        id: Int, name: String? = nil, function: String? = nil, capturing: String? = nil, decoding: String? = nil,
+        maxFPS: Double? = nil, segment: Segment, valid: Bool? = nil, signal: Bool? = nil,
         heartbeatAge: Double? = nil, lastWriteAge: Double? = nil, captureFPS: Double? = nil, reopenedAgo: Double? = nil
     ) {
         self.id = id
         self.name = name
         self.function = function
+        self.capturing = capturing
+        self.decoding = decoding
+        self.maxFPS = maxFPS
         self.segment = segment
         self.valid = valid
         self.signal = signal
@@ -40,6 +50,15 @@ public struct MonitorFacts: Sendable, Equatable {
         self.lastWriteAge = lastWriteAge
         self.captureFPS = captureFPS
         self.reopenedAgo = reopenedAgo
+    }
+
+    /// zmc captures only while someone views (`Capturing` = `Ondemand`, ZoneMinder 1.37+).
+    public var capturesOnDemand: Bool { capturing?.lowercased() == "ondemand" }
+
+    /// `Decoding` is `None` or `Ondemand`: zmc need not write images, and zmwatch does not check them.
+    public var imagesOptional: Bool {
+        guard let decoding = decoding?.lowercased() else { return false }
+        return decoding == "none" || decoding == "ondemand"
     }
 
     /// `Front (1)` or `monitor 1`.
@@ -70,16 +89,17 @@ public struct MonitorRules: Sendable, Equatable {
 ///
 /// | level | code | when |
 /// |---|---|---|
-/// | OK | `disabled` | the Monitors row says Function = None (zmc is not meant to run) |
+/// | OK | `disabled` | the Monitors row says Function = None, or (1.37+) Capturing = None (zmc is not meant to run) |
 /// | UNKNOWN | `unreadable` | the segment exists but may not be read (permission, owner, link, layout) |
 /// | CRITICAL | `no_segment` | no segment file (zmc not running) |
 /// | CRITICAL | `segment_unavailable` | any other read error (zeroed, shrinking, not initialised) |
 /// | CRITICAL | `invalid` | `shared_data.valid` is 0 (zmMemVerify fails) |
 /// | CRITICAL | `no_heartbeat` | zmc never wrote a heartbeat |
 /// | CRITICAL | `hung` | heartbeat older than max_delay |
+/// | OK | `on_demand_idle` | (1.37+) Capturing = Ondemand and no signal, no image or an old one: nobody views it |
 /// | CRITICAL | `signal_lost` | zmc reports no signal from the camera |
-/// | CRITICAL | `capture_stale` | last image older than max_delay (heartbeat fresh: zmc alive, no frames) |
-/// | WARNING | `no_image` | zmc alive but no image written yet |
+/// | CRITICAL | `capture_stale` | last image older than max_delay, or `3 / MaxFPS` when 0 < MaxFPS < 1 (zmwatch's rule); not checked when Decoding is None or Ondemand |
+/// | WARNING | `no_image` | zmc alive but no image written yet (not checked when Decoding is None or Ondemand) |
 /// | WARNING | `fps_low` | capture fps under the configured floor |
 /// | WARNING | `recreated` | segment re-created within the reopen window (zmc restarted) |
 /// | OK | `ok` | otherwise |
@@ -90,6 +110,7 @@ public enum MonitorVerdict {
 
     public static func judge(_ facts: MonitorFacts, rules: MonitorRules) -> Verdict {
         if facts.function == "None" { return Verdict(.ok, "disabled", "Function is None: zmc is not meant to run") }
+        if facts.capturing == "None" { return Verdict(.ok, "disabled", "Capturing is None: zmc is not meant to run") }
         switch facts.segment {
         case let .unavailable(code, message):
             if unreadableCodes.contains(code) { return Verdict(.unknown, "unreadable", "cannot read the segment: \(message)") }
@@ -108,12 +129,21 @@ public enum MonitorVerdict {
                 .critical, "hung",
                 "heartbeat \(seconds(heartbeat)) old, over ZM_WATCH_MAX_DELAY \(seconds(rules.maxDelay)): zmc is hung or stopped")
         }
+        // zmc keeps the heartbeat of an on-demand monitor fresh while nobody views it (zmwatch checks it as above),
+        // but then connects to no camera and writes no image: zmwatch checks nothing further, and neither does this.
+        let imageDelay = imageDelay(maxFPS: facts.maxFPS, maxDelay: rules.maxDelay)
+        if facts.capturesOnDemand,
+           facts.signal == false || facts.lastWriteAge.map({ $0 > imageDelay }) ?? true {
+            return Verdict(.ok, "on_demand_idle", "capturing on demand: idle")
+        }
         if facts.signal == false { return Verdict(.critical, "signal_lost", "signal lost: zmc gets no video from the camera") }
-        guard let write = facts.lastWriteAge else { return Verdict(.warning, "no_image", "zmc runs but has written no image yet") }
-        if write > rules.maxDelay {
-            return Verdict(
-                .critical, "capture_stale",
-                "last image \(seconds(write)) old, over ZM_WATCH_MAX_DELAY \(seconds(rules.maxDelay)), though zmc's heartbeat is fresh")
+        if !facts.imagesOptional {
+            guard let write = facts.lastWriteAge else { return Verdict(.warning, "no_image", "zmc runs but has written no image yet") }
+            if write > imageDelay {
+                let limit = imageDelay == rules.maxDelay
+                    ? "ZM_WATCH_MAX_DELAY \(seconds(rules.maxDelay))" : "3 / MaxFPS = \(seconds(imageDelay))"
+                return Verdict(.critical, "capture_stale", "last image \(seconds(write)) old, over \(limit), though zmc's heartbeat is fresh")
+            }
         }
         if rules.captureFPSFloor > 0, let fps = facts.captureFPS, fps < rules.captureFPSFloor {
             return Verdict(.warning, "fps_low", "capturing at \(number(fps)) fps, under the floor of \(number(rules.captureFPSFloor)) fps")
@@ -125,6 +155,13 @@ public enum MonitorVerdict {
     }
 
     static func seconds(_ value: Double) -> String { "\(number(value)) s" }
+
+    /// zmwatch's limit on the last image's age: `3 / MaxFPS` when `0 < MaxFPS < 1` (a camera slower than one frame
+    /// a second), else `ZM_WATCH_MAX_DELAY`. zmwatch applies it to `last_write_time` only, never to the heartbeat.
+    public static func imageDelay(maxFPS: Double?, maxDelay: Double) -> Double {
+        if let fps = maxFPS, fps > 0, fps < 1 { return 3 / fps }
+        return maxDelay
+    }
 }
 
 /// At most one decimal, no exponent: `0.3`, `12`, `1500`.

@@ -44,6 +44,18 @@ public enum PrometheusText {
             out.family("lookout_last_poll_duration_seconds", "gauge", "How long the last poll of every monitor took.")
             out.sample("lookout_last_poll_duration_seconds", [:], microseconds / 1_000_000)
         }
+        if let histogram = health["poll_duration"], let count = histogram["count"]?.number {
+            let bounds = histogram["le"]?.arrayValue ?? []
+            let counts = histogram["counts"]?.arrayValue ?? []
+            out.family("lookout_poll_duration_seconds", "histogram", "How long each poll of every monitor took.")
+            for (bound, cumulative) in zip(bounds, counts) {
+                guard let bound = bound.number, let cumulative = cumulative.number else { continue }
+                out.sample("lookout_poll_duration_seconds_bucket", ["le": out.format(bound)], cumulative)
+            }
+            out.sample("lookout_poll_duration_seconds_bucket", ["le": "+Inf"], count)
+            out.sample("lookout_poll_duration_seconds_sum", [:], histogram["sum"]?.number ?? 0)
+            out.sample("lookout_poll_duration_seconds_count", [:], count)
+        }
         if let database = health["log"]?["database"] {
             out.family("lookout_log_database_connected", "gauge", "1 when the agent's log writer is connected to ZoneMinder's database.")
             out.sample("lookout_log_database_connected", [:], database["connected"]?.boolNumber ?? 0)
@@ -76,6 +88,7 @@ public enum PrometheusText {
             ("lookout_monitor_last_write_age_seconds", "gauge", "last_write_age", "Seconds since zmc wrote the last image."),
             ("lookout_monitor_signal", "gauge", "signal", "1 when zmc has a signal from the camera."),
             ("lookout_monitor_segment_reopens_total", "counter", "reopen_count", "Times the segment was re-created or re-initialised (zmc restarts)."),
+            ("lookout_events_total", "counter", "events_started", "Events the agent saw start on this monitor since it started."),
         ]
         for (name, type, key, help) in perMonitor {
             let present = monitors.filter { $0[key]?.number != nil || $0[key]?.boolNumber != nil }

@@ -29,12 +29,22 @@ public struct ZMDatabase: Sendable {
         return rows.first?.first ?? nil
     }
 
-    /// Every monitor, by id, with its zone count.
+    /// The columns read only where the schema has them: `Capturing` and `Decoding` are ZoneMinder 1.37's.
+    static let optionalMonitorColumns = ["Capturing", "Decoding", "MaxFPS"]
+
+    /// Every monitor, by id, with its zone count; `Capturing`, `Decoding` and `MaxFPS` are NULL where the
+    /// `Monitors` table has no such column (1.36 has neither of the first two).
     public func monitors() throws -> [ZMMonitorRow] {
+        let present = Set(try connection.query(
+            """
+            SELECT COLUMN_NAME FROM information_schema.COLUMNS
+            WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'Monitors' AND COLUMN_NAME IN ('Capturing', 'Decoding', 'MaxFPS')
+            """).compactMap { $0.first ?? nil })
+        let optional = Self.optionalMonitorColumns.map { present.contains($0) ? "m.`\($0)`" : "NULL" }.joined(separator: ", ")
         let rows = try connection.query(
             """
             SELECT m.Id, m.Name, m.`Function`, m.Enabled, m.Width, m.Height, m.Colours, m.ImageBufferCount,
-                   (SELECT COUNT(*) FROM Zones z WHERE z.MonitorId = m.Id)
+                   (SELECT COUNT(*) FROM Zones z WHERE z.MonitorId = m.Id), \(optional)
             FROM Monitors m ORDER BY m.Id
             """)
         return try rows.map { row throws(ZMConfigError) in
@@ -43,7 +53,9 @@ public struct ZMDatabase: Sendable {
                 id: try columns.int("Id"), name: try columns.text("Name"), function: try columns.text("Function"),
                 enabled: try columns.int("Enabled") != 0, width: try columns.int("Width"),
                 height: try columns.int("Height"), colours: try columns.int("Colours"),
-                imageBufferCount: try columns.int("ImageBufferCount"), zoneCount: try columns.int("zone count"))
+                imageBufferCount: try columns.int("ImageBufferCount"), zoneCount: try columns.int("zone count"),
+                capturing: columns.optionalText(), decoding: columns.optionalText(),
+                maxFPS: columns.optionalText().flatMap { Double($0) })
         }
     }
 

@@ -13,10 +13,16 @@ public struct ZMMonitorRow: Sendable, Equatable {
     public let imageBufferCount: Int
     /// Rows in `Zones` with this `MonitorId`.
     public let zoneCount: Int
+    /// `Capturing` (ZoneMinder 1.37+: None, Ondemand, Always); nil when the table has no such column.
+    public let capturing: String?
+    /// `Decoding` (ZoneMinder 1.37+: None, Ondemand, KeyFrames, KeyFrames+Ondemand, Always); nil when absent.
+    public let decoding: String?
+    /// `MaxFPS`; nil when NULL (no limit) or absent.
+    public let maxFPS: Double?
 
     public init(
         id: Int, name: String, function: String, enabled: Bool, width: Int, height: Int, colours: Int,
-        imageBufferCount: Int, zoneCount: Int
+        imageBufferCount: Int, zoneCount: Int, capturing: String? = nil, decoding: String? = nil, maxFPS: Double? = nil
     ) {
         self.id = id
         self.name = name
@@ -27,5 +33,8 @@ public struct ZMMonitorRow: Sendable, Equatable {
         self.colours = colours
         self.imageBufferCount = imageBufferCount
         self.zoneCount = zoneCount
+        self.capturing = capturing
+        self.decoding = decoding
+        self.maxFPS = maxFPS
     }
 }

@@ -165,3 +165,73 @@ struct RecentIncreaseTests {
         #expect(recent.observe(6, now: 131) == 1)
     }
 }
+
+/// ZoneMinder 1.37's columns, judged as scripts/zmwatch.pl does: a stale heartbeat is hung whatever Capturing says
+/// (zmc refreshes it while an on-demand monitor is idle); on demand, nothing past the heartbeat is checked; the image
+/// limit is `3 / MaxFPS` when 0 < MaxFPS < 1.
+@Suite("Monitor verdicts: ZoneMinder 1.37 Capturing, Decoding, MaxFPS")
+struct CapturingVerdictTests {
+    let rules = MonitorRules(maxDelay: 45)
+
+    func facts(_ change: (inout MonitorFacts) -> Void) -> MonitorFacts {
+        var facts = MonitorFacts(
+            id: 1, name: "Front", function: "Modect", segment: .readable, valid: true, signal: true, heartbeatAge: 0.4,
+            lastWriteAge: 0.2, captureFPS: 5)
+        change(&facts)
+        return facts
+    }
+
+    @Test("on demand, nobody viewing: no signal, no image or an old one is ok")
+    func onDemandIdle() {
+        for idle in [
+            facts { $0.capturing = "Ondemand"; $0.lastWriteAge = 600; $0.signal = false },
+            facts { $0.capturing = "Ondemand"; $0.lastWriteAge = nil },
+            facts { $0.capturing = "OnDemand"; $0.lastWriteAge = 46 },
+        ] {
+            let verdict = MonitorVerdict.judge(idle, rules: rules)
+            #expect(verdict == Verdict(.ok, "on_demand_idle", "capturing on demand: idle"))
+        }
+        // Viewed and capturing: a plain OK.
+        #expect(MonitorVerdict.judge(facts { $0.capturing = "Ondemand" }, rules: rules) == .fine)
+    }
+
+    @Test("on demand with a stale heartbeat is still hung (zmwatch restarts it; zmc beats while idle)")
+    func onDemandHung() {
+        let verdict = MonitorVerdict.judge(facts { $0.capturing = "Ondemand"; $0.heartbeatAge = 50; $0.lastWriteAge = 600 }, rules: rules)
+        #expect(verdict.level == .critical && verdict.code == "hung")
+        #expect(MonitorVerdict.judge(facts { $0.capturing = "Ondemand"; $0.segment = .unavailable(code: "notFound", message: "x") }, rules: rules)
+            .code == "no_segment")
+    }
+
+    @Test("Capturing None is disabled; Always is judged as before; 1.36 (nil) unchanged")
+    func capturingNoneAndAlways() {
+        #expect(MonitorVerdict.judge(facts { $0.capturing = "None"; $0.heartbeatAge = nil }, rules: rules).code == "disabled")
+        #expect(MonitorVerdict.judge(facts { $0.capturing = "Always"; $0.lastWriteAge = 46 }, rules: rules).code == "capture_stale")
+        #expect(MonitorVerdict.judge(facts { $0.capturing = nil; $0.lastWriteAge = 46 }, rules: rules).code == "capture_stale")
+    }
+
+    @Test("Decoding None or Ondemand: images are not checked, signal still is")
+    func decoding() {
+        #expect(MonitorVerdict.judge(facts { $0.decoding = "None"; $0.lastWriteAge = 600 }, rules: rules) == .fine)
+        #expect(MonitorVerdict.judge(facts { $0.decoding = "Ondemand"; $0.lastWriteAge = nil }, rules: rules) == .fine)
+        #expect(MonitorVerdict.judge(facts { $0.decoding = "None"; $0.signal = false }, rules: rules).code == "signal_lost")
+        #expect(MonitorVerdict.judge(facts { $0.decoding = "Always"; $0.lastWriteAge = 600 }, rules: rules).code == "capture_stale")
+    }
+
+    @Test("image limit: 3 / MaxFPS when 0 < MaxFPS < 1, else ZM_WATCH_MAX_DELAY; the heartbeat keeps max_delay")
+    func maxFPS() {
+        #expect(MonitorVerdict.imageDelay(maxFPS: nil, maxDelay: 45) == 45)
+        #expect(MonitorVerdict.imageDelay(maxFPS: 0, maxDelay: 45) == 45)
+        #expect(MonitorVerdict.imageDelay(maxFPS: 5, maxDelay: 45) == 45)
+        #expect(MonitorVerdict.imageDelay(maxFPS: 1, maxDelay: 45) == 45)
+        #expect(MonitorVerdict.imageDelay(maxFPS: 0.05, maxDelay: 45) == 60)
+        #expect(MonitorVerdict.imageDelay(maxFPS: 0.5, maxDelay: 45) == 6)
+        // One frame every 20 s: an image 50 s old is within 60 s.
+        #expect(MonitorVerdict.judge(facts { $0.maxFPS = 0.05; $0.lastWriteAge = 50 }, rules: rules) == .fine)
+        let slow = MonitorVerdict.judge(facts { $0.maxFPS = 0.05; $0.lastWriteAge = 61 }, rules: rules)
+        #expect(slow.code == "capture_stale" && slow.reason.contains("3 / MaxFPS = 60 s"))
+        // zmwatch's rule is not a floor: MaxFPS 0.5 tightens the image limit to 6 s.
+        #expect(MonitorVerdict.judge(facts { $0.maxFPS = 0.5; $0.lastWriteAge = 7 }, rules: rules).code == "capture_stale")
+        #expect(MonitorVerdict.judge(facts { $0.maxFPS = 0.05; $0.heartbeatAge = 50 }, rules: rules).code == "hung")
+    }
+}

@@ -1,3 +1,4 @@
+import Glibc
 import LookoutHealth
 import LookoutJSON
 import Testing
@@ -66,5 +67,73 @@ struct ProbeTextTests {
         let ready = Probes.readyz(Self.health, failure: "")
         #expect(ready.status == 503)
         #expect(ready.body == "[+]poll ok\n[+]monitor 1 (Front \"door\"\\) ok\n[-]monitor 2 critical: no segment\nreadyz check failed\n")
+    }
+}
+
+@Suite("Poll duration histogram and event counters in /metrics")
+struct HistogramTextTests {
+    static func health() -> JSONValue {
+        var histogram = PollHistogram()
+        for seconds in [0.000_01, 0.000_05, 0.000_3, 0.002, 0.002, 0.2] { histogram.record(seconds) }
+        return .object([
+            ("epoch", .string("e1")), ("polls", .uint(6)), ("poll_duration", histogram.json),
+            ("verdict", .object([("level", .string("ok")), ("code", .string("ok")), ("reason", .string("ok"))])),
+            ("monitors", .array([
+                .object([
+                    ("monitor_id", .uint(1)), ("name", .string("Front")), ("available", .bool(true)), ("events_started", .uint(3)),
+                    ("verdict", .object([("level", .string("ok")), ("code", .string("ok")), ("reason", .string("ok"))])),
+                ]),
+                .object([
+                    ("monitor_id", .uint(2)), ("name", .string("Back")), ("available", .bool(true)), ("events_started", .uint(0)),
+                    ("verdict", .object([("level", .string("ok")), ("code", .string("ok")), ("reason", .string("ok"))])),
+                ]),
+            ])),
+        ])
+    }
+
+    @Test("fixed buckets: a value on a bound counts in it; past the last only in count")
+    func record() {
+        var histogram = PollHistogram()
+        for seconds in [0.000_01, 0.000_05, 0.000_3, 0.002, 0.002, 0.2, -1, .nan] { histogram.record(seconds) }
+        #expect(histogram.count == 8)
+        #expect(histogram.buckets.count == PollHistogram.bounds.count)
+        #expect(histogram.cumulative == [4, 4, 4, 5, 5, 7, 7, 7, 7, 7, 7])
+        #expect(abs(histogram.sum - 0.20436) < 1e-12)
+    }
+
+    @Test("buckets cumulative, +Inf equals _count, _sum in seconds, events per monitor")
+    func rendering() {
+        let text = PrometheusText.render(health: Self.health(), version: "1")
+        #expect(text.contains("# HELP lookout_poll_duration_seconds How long each poll of every monitor took.\n# TYPE lookout_poll_duration_seconds histogram\n"))
+        #expect(text.contains("lookout_poll_duration_seconds_bucket{le=\"5e-05\"} 2\n"))
+        #expect(text.contains("lookout_poll_duration_seconds_bucket{le=\"0.0005\"} 3\n"))
+        #expect(text.contains("lookout_poll_duration_seconds_bucket{le=\"0.0025\"} 5\n"))
+        #expect(text.contains("lookout_poll_duration_seconds_bucket{le=\"0.1\"} 5\n"))
+        #expect(text.contains("lookout_poll_duration_seconds_bucket{le=\"+Inf\"} 6\n"))
+        #expect(text.contains("lookout_poll_duration_seconds_sum 0.20436"))
+        #expect(text.contains("lookout_poll_duration_seconds_count 6\n"))
+        let buckets = text.split(separator: "\n").filter { $0.hasPrefix("lookout_poll_duration_seconds_bucket") }
+        #expect(buckets.count == PollHistogram.bounds.count + 1)
+        let values = buckets.compactMap { Double($0.split(separator: " ").last ?? "") }
+        #expect(values == values.sorted())
+        #expect(text.contains("# TYPE lookout_events_total counter\n"))
+        #expect(text.contains("lookout_events_total{monitor=\"1\",name=\"Front\"} 3\n"))
+        #expect(text.contains("lookout_events_total{monitor=\"2\",name=\"Back\"} 0\n"))
+    }
+
+    @Test("promtool check metrics accepts the exposition (when promtool is installed)", arguments: [0, 1])
+    func promtool(sample: Int) {
+        let tool = "/usr/bin/promtool"
+        guard access(tool, X_OK) == 0 else { return }
+        let text = PrometheusText.render(health: sample == 0 ? Self.health() : ProbeTextTests.health, version: "1")
+        let path = "/tmp/lookout-metrics-\(getpid())-\(sample).prom"
+        defer { unlink(path) }
+        guard let file = fopen(path, "w") else {
+            Issue.record("cannot write \(path)")
+            return
+        }
+        fputs(text, file)
+        fclose(file)
+        #expect(system("\(tool) check metrics < '\(path)'") == 0, "promtool rejects:\n\(text)")
     }
 }
