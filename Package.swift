@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "AgentTests",
             dependencies: [
-                "Agent", "ZMShm", "ZMSite", "ZeroMQ", "LookoutJSON", "DemoSimulator", "MonitorState", "LookoutBus", "LookoutVersion",
+                "Agent", "ZMShm", "ZMSite", "ZeroMQ", "LookoutJSON", "DemoSimulator", "MonitorState", "LookoutBus", "LookoutVersion", "LookoutHealth",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
