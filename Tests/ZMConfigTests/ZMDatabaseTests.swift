@@ -11,18 +11,19 @@ struct ZMDatabaseTests {
         #expect(try database.configValue("ZM_NO_SUCH_OPTION") == nil)
     }
 
+    /// The peer is 1.36: no `Capturing` or `Decoding` column, so both are nil; `MaxFPS` is read.
     @Test func monitorsOfThePeer() throws {
         let monitors = try Peer.database().monitors()
         #expect(monitors == [
             ZMMonitorRow(
                 id: 1, name: "peer-modect", function: "Modect", enabled: true, width: 320, height: 240, colours: 4,
-                imageBufferCount: 5, zoneCount: 1),
+                imageBufferCount: 5, zoneCount: 1, maxFPS: 10),
             ZMMonitorRow(
                 id: 2, name: "peer-mocord", function: "Mocord", enabled: true, width: 320, height: 240, colours: 3,
-                imageBufferCount: 3, zoneCount: 1),
+                imageBufferCount: 3, zoneCount: 1, maxFPS: 10),
             ZMMonitorRow(
                 id: 3, name: "peer-nodect", function: "Nodect", enabled: true, width: 160, height: 120, colours: 1,
-                imageBufferCount: 8, zoneCount: 0),
+                imageBufferCount: 8, zoneCount: 0, maxFPS: 5),
         ])
     }
 
