@@ -140,11 +140,14 @@ struct Check: ParsableCommand {
         do {
             let status = try context.openSegment(id, extent: .header).status()
             return MonitorFacts(
-                id: id, name: row?.name, function: row?.function, segment: .readable, valid: status.valid, signal: status.signal,
+                id: id, name: row?.name, function: row?.function, capturing: row?.capturing, decoding: row?.decoding,
+                maxFPS: row?.maxFPS, segment: .readable, valid: status.valid, signal: status.signal,
                 heartbeatAge: status.heartbeatAge(now: now),
                 lastWriteAge: status.lastWriteTime > 0 ? max(0, now - Double(status.lastWriteTime)) : nil, captureFPS: status.captureFPS)
         } catch {
-            return MonitorFacts(id: id, name: row?.name, function: row?.function, segment: .unavailable(code: error.code.rawValue, message: error.message))
+            return MonitorFacts(
+                id: id, name: row?.name, function: row?.function, capturing: row?.capturing, decoding: row?.decoding, maxFPS: row?.maxFPS,
+                segment: .unavailable(code: error.code.rawValue, message: error.message))
         }
     }
 
