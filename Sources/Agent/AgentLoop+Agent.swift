@@ -71,6 +71,7 @@ extension AgentLoop {
     }
 
     func health(now: Double) -> JSONValue {
+        refreshObservations(now: now)
         let counts = monitorCounts()
         let pollAge = now - lastPollAt
         let pollLate = pollAge > AgentVerdict.pollLateAfter(pollHz: configuration.agent.pollHz)

@@ -65,27 +65,65 @@ extension AgentLoop {
         for (id, monitor) in monitors { monitor.row = update.rows[id] }
     }
 
+    /// One tick. `hot.scan` compares every armed monitor's fields in its mapping against what the full path last saw
+    /// (in C, no Swift object touched); only the monitors it lists (changed, not armed, or due a path check) take the
+    /// full path (`poll`), which re-arms them. The result is the same as the full path for every monitor
+    /// (`MonitorObservation.refresh` is the same comparison; `MonitorStateTests` checks it equals `observe`).
     func pollAll(now: Double) {
         let clock = MonotonicClock()
         let started = clock.now
+        var checkEvery: UInt64 = 0
+        var changes = MapDirectoryWatch.Changes(ids: [], everything: false)
         if let watch = mapWatch, watch.isWatching {
             // A path is stat'ed only after inotify saw its file change; a new segment is followed at once.
-            let changes = watch.take()
+            changes = watch.take()
             if changes.ids.contains(where: { monitors[$0] == nil }) { discover(now: now) }
-            for monitor in pollOrder {
-                poll(monitor, now: now, checkingPath: changes.everything || (!changes.ids.isEmpty && changes.ids.contains(monitor.id)))
-            }
         } else {
             // Without inotify each path is stat'ed once a second, spread over the ticks (see SegmentFollower.poll).
-            let checkEvery = UInt64(max(1, configuration.agent.pollHz.rounded()))
-            for monitor in pollOrder {
-                poll(monitor, now: now, checkingPath: (polls + UInt64(monitor.id)) % checkEvery == 0)
-            }
+            checkEvery = UInt64(max(1, configuration.agent.pollHz.rounded()))
         }
-        polls += 1
+        let order = pollOrder
+        if changes.everything {
+            for (position, monitor) in order.enumerated() { hot.disarm(position, id: monitor.id) }
+        } else {
+            for id in changes.ids { if let position = positions[id] { hot.disarm(position, id: id) } }
+        }
+        let polls = polls
+        hot.scan(now: now, maxDelay: context.maxDelay, polls: polls, checkEvery: checkEvery) { position in
+            let monitor = order[position]
+            let checkingPath = checkEvery > 0
+                ? (polls + UInt64(monitor.id)) % checkEvery == 0
+                : changes.everything || changes.ids.contains(monitor.id)
+            poll(monitor, now: now, checkingPath: checkingPath)
+            arm(monitor, at: position)
+        }
+        self.polls += 1
         lastPollAt = now
         lastPollSeconds = clock.now - started
         pollDurations.record(lastPollSeconds)
+    }
+
+    /// Arms the monitor's hot record with what the full path just saw, when its segment is readable.
+    private func arm(_ monitor: TrackedMonitor, at position: Int) {
+        if let observation = monitor.observation, observation.available, let status = observation.status,
+           let segment = monitor.follower.segment {
+            hot.arm(position, id: monitor.id, segment: segment, status: status, stale: observation.stale)
+        } else {
+            hot.disarm(position, id: monitor.id)
+        }
+    }
+
+    /// The hot path leaves an unchanged monitor's observation as the full path last saw it: its counters, fps and
+    /// heartbeat are read here, for whoever shows them (HEALTH, fps messages), at most once per poll. A monitor that
+    /// changed since is left for the next poll to publish.
+    func refreshObservations(now: Double) {
+        guard observationsRefreshedAt != polls else { return }
+        observationsRefreshedAt = polls
+        for (position, monitor) in pollOrder.enumerated() where hot.isArmed(position) {
+            guard let segment = monitor.follower.segment, let status = try? segment.status() else { continue }
+            let numbering = numbering(for: status.layout).numbering
+            _ = monitor.observation?.refresh(with: status, numbering: numbering, maxDelay: context.maxDelay, now: now)
+        }
     }
 
     private func poll(_ monitor: TrackedMonitor, now: Double, checkingPath: Bool) {
@@ -238,6 +276,7 @@ extension AgentLoop {
     }
 
     func publishFPS(now: Double) {
+        refreshObservations(now: now)
         for monitor in pollOrder where monitor.available {
             let id = monitor.id
             publisher.publish(BusTopic.monitor(id, .fps), MessageBodies.fps(monitor, time: now), source: "zm", retain: true)

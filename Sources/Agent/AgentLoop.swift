@@ -33,14 +33,23 @@ final class AgentLoop: @unchecked Sendable {
     /// Times `pollOrder` was rebuilt (one sort of every id each): tests assert that discovery costs one.
     private(set) var pollOrderRebuilds = 0
     /// `monitors` in id order, rebuilt only when the set changed since: a tick allocates nothing for it.
+    /// A rebuild disarms every hot record (`hot`), so the next poll takes each monitor the full way once.
     var pollOrder: [TrackedMonitor] {
         if !pollOrderIsCurrent {
             sortedMonitors = monitors.values.sorted { $0.id < $1.id }
             pollOrderIsCurrent = true
             pollOrderRebuilds += 1
+            hot.reset(count: sortedMonitors.count)
+            positions = Dictionary(uniqueKeysWithValues: sortedMonitors.enumerated().map { ($1.id, $0) })
         }
         return sortedMonitors
     }
+    /// The per-monitor hot state, indexed like `pollOrder` (see `pollAll`).
+    let hot = HotSegmentTable()
+    /// Monitor id → position in `pollOrder` and `hot`.
+    private(set) var positions: [Int: Int] = [:]
+    /// The poll count at the last `refreshObservations` (nil: never).
+    var observationsRefreshedAt: UInt64?
     private var numberings: [SharedDataLayout: StateNumberingChoice] = [:]
     private var lastNumbering: (layout: SharedDataLayout, choice: StateNumberingChoice)?
     let startedAt = WallClock.seconds()

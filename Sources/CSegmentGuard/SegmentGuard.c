@@ -7,16 +7,16 @@
 #include <stdbool.h>
 #include <string.h>
 
-static _Thread_local sigjmp_buf *volatile active_guard;
+_Thread_local sigjmp_buf *volatile lookout_active_guard;
 static atomic_bool installed;
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
 static struct sigaction previous_action;
 static _Atomic uint64_t fault_count;
 
 static void on_sigbus(int signal_number, siginfo_t *info, void *context) {
-    sigjmp_buf *guard = active_guard;
+    sigjmp_buf *guard = lookout_active_guard;
     if (guard != NULL) {
-        active_guard = NULL;
+        lookout_active_guard = NULL;
         atomic_fetch_add_explicit(&fault_count, 1, memory_order_relaxed);
         siglongjmp(*guard, 1);
     }
@@ -38,17 +38,20 @@ static void install_handler(void) {
     atomic_store_explicit(&installed, true, memory_order_release);
 }
 
+void lookout_guard_install(void) {
+    if (!atomic_load_explicit(&installed, memory_order_acquire)) pthread_once(&install_once, install_handler);
+}
+
 #define GUARDED(body)                                   \
     do {                                                \
-        if (!atomic_load_explicit(&installed, memory_order_acquire)) \
-            pthread_once(&install_once, install_handler); \
+        lookout_guard_install();                        \
         sigjmp_buf guard;                               \
         if (sigsetjmp(guard, 0) != 0) return -1;        \
-        active_guard = &guard;                          \
+        lookout_active_guard = &guard;                          \
         atomic_signal_fence(memory_order_seq_cst);      \
         body;                                           \
         atomic_signal_fence(memory_order_seq_cst);      \
-        active_guard = NULL;                            \
+        lookout_active_guard = NULL;                            \
         return 0;                                       \
     } while (0)
 

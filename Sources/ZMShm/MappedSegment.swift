@@ -57,6 +57,9 @@ public final class MappedSegment: @unchecked Sendable {
 
     deinit { munmap(base, mappedLength) }
 
+    /// The mapping's start, for `HotSegmentTable`'s guarded reads (which keep this object alive while they use it).
+    func withBase(_ body: (UnsafeRawPointer) -> Void) { body(UnsafeRawPointer(base)) }
+
     /// Copies `count` bytes at `offset` into a private buffer and decodes them there.
     /// Throws `.shrunk` if the file shrank under the mapping, `.truncated` if the range lies past `length`.
     func withCopy<Result>(offset: Int, count: Int, _ body: (ByteView) throws(SegmentError) -> Result) throws(SegmentError) -> Result {

@@ -25,4 +25,33 @@ int lookout_guarded_fetch_or_u32(void *destination, uint32_t bits, uint32_t *pre
 /* Number of SIGBUS faults caught so far in this process (for diagnostics and tests). */
 uint64_t lookout_guarded_fault_count(void);
 
+/*
+ * The poll loop's per-monitor hot state: one small record per followed monitor, in poll order, in one array.
+ * A record holds where the monitor's header is mapped, where the compared fields lie, and the values last seen by the
+ * full (Swift) path. `lookout_hot_scan` reads each armed record's fields straight from its mapping under one guard
+ * for the whole batch and lists the records whose fields differ (or that are not armed, or whose path is due a
+ * check): only those take the full path. An unchanged monitor costs its record and the cache lines it reads.
+ */
+struct lookout_hot_record {
+    const unsigned char *base;      /* mapping base; NULL: not armed, always listed */
+    int64_t id;                     /* monitor id, for the spread-out path checks */
+    uint32_t layout_size;           /* SharedData.size expected (the layout) */
+    uint32_t trigger_offset;        /* where TriggerData starts (the layout's size) */
+    uint16_t off_state, off_last_event, off_valid, off_signal, off_heartbeat;
+    uint8_t valid, signal, stale, spare;
+    uint32_t state;
+    uint64_t last_event;
+    uint32_t trigger_state, trigger_score;
+};
+
+/*
+ * Scans records [start, count): appends to `listed` the index of every record not armed, due a path check
+ * (check_every > 0 and (polls + id) % check_every == 0), or whose fields differ from the record (size, state, event,
+ * validity, signal, trigger state and score, or staleness: heartbeat <= 0 or now - heartbeat > max_delay).
+ * Returns -1 when the scan finished, or the index of a record whose mapping faulted (SIGBUS): that record is not
+ * listed; the caller lists it and scans again from the next one. `*listed_count` is updated either way.
+ */
+long lookout_hot_scan(const struct lookout_hot_record *records, size_t count, size_t start, double now, double max_delay,
+                      uint64_t polls, uint64_t check_every, uint32_t *listed, size_t *listed_count);
+
 #endif
