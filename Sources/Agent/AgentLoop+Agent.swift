@@ -64,6 +64,7 @@ extension AgentLoop {
     }
 
     func updateStatus() {
+        control.trimIdleCaches(now: MonotonicClock().now)
         let line = statusLine()
         guard line != lastStatusLine else { return }
         lastStatusLine = line
@@ -82,26 +83,7 @@ extension AgentLoop {
         }
         let checks = agentChecks(now: now)
         let overall = OverallVerdict.judge(agent: checks, monitors: judged.map { ($0.1, $0.2) })
-        let detail: [JSONValue] = judged.map { monitor, facts, verdict in
-            let observation = monitor.observation
-            let available = observation?.available ?? false
-            return .object([
-                ("monitor_id", .from(monitor.id)), ("name", .from(monitor.row?.name)), ("available", .bool(available)),
-                ("stale", .bool(monitor.stale)),
-                // Only what this poll read: during an outage the last state read is `last_state`, not `state`.
-                ("state", .from(available ? observation?.state?.rawValue : nil)),
-                ("last_state", .from(observation?.state?.rawValue)),
-                // Computed now from the last heartbeat read, so it keeps growing while the segment is gone.
-                ("heartbeat_age", .from(facts.heartbeatAge.map(MessageBodies.milliseconds))),
-                ("last_write_age", .from(facts.lastWriteAge.map(MessageBodies.milliseconds))),
-                ("capture_fps", .from(available ? facts.captureFPS : nil)),
-                ("signal", available ? facts.signal.map(JSONValue.bool) ?? .null : .null),
-                ("valid", available ? facts.valid.map(JSONValue.bool) ?? .null : .null),
-                ("error", .from(observation?.error?.message)), ("error_code", .from(observation?.error?.code.rawValue)),
-                ("reopen_count", .from(monitor.follower.reopenCount)), ("events_started", .uint(monitor.eventsStarted)),
-                ("verdict", verdict.json),
-            ])
-        }
+        let detail: [JSONValue] = judged.map { monitor, facts, verdict in monitorHealth(monitor, facts: facts, verdict: verdict) }
         return .object([
             ("status", .string(overall.level == .ok ? "ok" : "degraded")), ("verdict", overall.json),
             ("epoch", .string(publisher.epoch)),
@@ -123,6 +105,36 @@ extension AgentLoop {
                 .object([("check", .string(check.name))] + (check.verdict.json.objectMembers ?? []))
             })),
             ("log", logging?.health() ?? .null), ("monitors", .array(detail)),
+        ])
+    }
+
+    /// One monitor's entry of HEALTH: alone, it is the reply to `HEALTH <id>`.
+    /// With the agent's `epoch` and `polls`, so a client can tell a restart and whether the loop is polling.
+    func monitorHealth(_ monitor: TrackedMonitor, now: Double) -> JSONValue {
+        refreshObservation(monitor, now: now)
+        let facts = facts(monitor, now: now)
+        let entry = monitorHealth(monitor, facts: facts, verdict: MonitorVerdict.judge(facts, rules: monitorRules))
+        return .object((entry.objectMembers ?? []) + [("epoch", .string(publisher.epoch)), ("polls", .uint(polls))])
+    }
+
+    private func monitorHealth(_ monitor: TrackedMonitor, facts: MonitorFacts, verdict: Verdict) -> JSONValue {
+        let observation = monitor.observation
+        let available = observation?.available ?? false
+        return .object([
+            ("monitor_id", .from(monitor.id)), ("name", .from(monitor.row?.name)), ("available", .bool(available)),
+            ("stale", .bool(monitor.stale)),
+            // Only what this poll read: during an outage the last state read is `last_state`, not `state`.
+            ("state", .from(available ? observation?.state?.rawValue : nil)),
+            ("last_state", .from(observation?.state?.rawValue)),
+            // Computed now from the last heartbeat read, so it keeps growing while the segment is gone.
+            ("heartbeat_age", .from(facts.heartbeatAge.map(MessageBodies.milliseconds))),
+            ("last_write_age", .from(facts.lastWriteAge.map(MessageBodies.milliseconds))),
+            ("capture_fps", .from(available ? facts.captureFPS : nil)),
+            ("signal", available ? facts.signal.map(JSONValue.bool) ?? .null : .null),
+            ("valid", available ? facts.valid.map(JSONValue.bool) ?? .null : .null),
+            ("error", .from(observation?.error?.message)), ("error_code", .from(observation?.error?.code.rawValue)),
+            ("reopen_count", .from(monitor.follower.reopenCount)), ("events_started", .uint(monitor.eventsStarted)),
+            ("verdict", verdict.json),
         ])
     }
 }

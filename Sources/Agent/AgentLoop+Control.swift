@@ -22,6 +22,9 @@ extension AgentLoop {
             // a scrape every second keeps the heap's high-water mark resident (docs/performance.md, "HTTP probes").
             if case .rendered(_, fresh: true) = reply { _ = glibcMallocTrim(0) }
             return .success(reply)
+        case let .monitorHealth(id):
+            guard let monitor = monitors[id] else { return .failure(unknownMonitor(id)) }
+            return .success(.body(monitorHealth(monitor, now: WallClock.seconds())))
         case let .snapshot(prefix, cursor):
             return control.snapshot(prefix: prefix, cursor: cursor, of: publisher)
         case let .trigger(id, command, options):
@@ -52,16 +55,23 @@ extension AgentLoop {
         guard configuration.control.allowCommands else {
             return .failure(ControlError(.disabled, "commands are disabled: set allow_commands = true under [control] in the agent's configuration"))
         }
-        guard let monitor = monitors[id] else {
-            let known = monitors.keys.sorted().map(String.init).joined(separator: ", ")
-            return .failure(ControlError(.unknownMonitor, "monitor \(id) is not followed (known: \(known.isEmpty ? "none" : known))"))
-        }
+        guard let monitor = monitors[id] else { return .failure(unknownMonitor(id)) }
         do {
             let segment = try ZMSegment(path: monitor.follower.path, writable: true, extent: .header, owners: context.segmentOwners)
             return .success(.body(try body(segment)))
         } catch {
             return .failure(ControlError(.failed, "monitor \(id): \(error.message)"))
         }
+    }
+}
+
+extension AgentLoop {
+    /// Names at most 20 of the ids followed: at 4 096 monitors the whole list would be a 20 KB error.
+    fileprivate func unknownMonitor(_ id: Int) -> ControlError {
+        let ids = pollOrder.map(\.id)
+        var known = ids.prefix(20).map(String.init).joined(separator: ", ")
+        if ids.count > 20 { known += ", … (\(ids.count) in all)" }
+        return ControlError(.unknownMonitor, "monitor \(id) is not followed (known: \(known.isEmpty ? "none" : known))")
     }
 }
 

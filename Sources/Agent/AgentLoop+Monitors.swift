@@ -119,11 +119,14 @@ extension AgentLoop {
     func refreshObservations(now: Double) {
         guard observationsRefreshedAt != polls else { return }
         observationsRefreshedAt = polls
-        for (position, monitor) in pollOrder.enumerated() where hot.isArmed(position) {
-            guard let segment = monitor.follower.segment, let status = try? segment.status() else { continue }
-            let numbering = numbering(for: status.layout).numbering
-            _ = monitor.observation?.refresh(with: status, numbering: numbering, maxDelay: context.maxDelay, now: now)
-        }
+        for monitor in pollOrder { refreshObservation(monitor, now: now) }
+    }
+
+    func refreshObservation(_ monitor: TrackedMonitor, now: Double) {
+        guard let position = positions[monitor.id], hot.isArmed(position), let segment = monitor.follower.segment,
+              let status = try? segment.status() else { return }
+        let numbering = numbering(for: status.layout).numbering
+        _ = monitor.observation?.refresh(with: status, numbering: numbering, maxDelay: context.maxDelay, now: now)
     }
 
     private func poll(_ monitor: TrackedMonitor, now: Double, checkingPath: Bool) {

@@ -31,6 +31,9 @@ public struct ControlLimits: Sendable, Equatable {
     /// Frozen SNAPSHOT views (one per prefix and gseq) kept for cursors and cache hits; a cursor into an older
     /// one gets `ERR expired`.
     public var snapshotViews = 8
+    /// Snapshot items kept rendered between pages and clients (one per retained topic, about 5.4 MB at 4 096
+    /// monitors); past it, items are rendered for each page again. Dropped after 30 s without a SNAPSHOT.
+    public var snapshotItemBytes = 8 * 1024 * 1024
 
     public init() {}
 }

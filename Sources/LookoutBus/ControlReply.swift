@@ -6,6 +6,9 @@ public enum ControlReply: Sendable {
     case body(JSONValue)
     /// `fresh`: rendered for this request, so it counts against the render budget; otherwise from a cache.
     case rendered(ZMQSharedBuffer, fresh: Bool)
+    /// Made for this request from parts rendered before and `renderedBytes` rendered now (a SNAPSHOT page): only
+    /// those count against the render budget.
+    case assembled(ZMQSharedBuffer, renderedBytes: Int)
 }
 
 /// A token bucket of reply bytes: holds at most one second's worth and refills continuously.

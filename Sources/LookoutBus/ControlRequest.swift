@@ -4,6 +4,8 @@ import LookoutJSON
 public enum ControlRequest: Sendable, Equatable {
     case ping
     case health
+    /// `HEALTH <id>`: one monitor's entry of HEALTH (protocol 1.1).
+    case monitorHealth(monitorID: Int)
     /// `cursor`: the `next` of the previous page, to continue a snapshot that did not fit in one reply.
     case snapshot(prefix: String, cursor: String?)
     case trigger(monitorID: Int, command: TriggerCommand, options: TriggerOptions)
@@ -46,7 +48,14 @@ public enum ControlRequest: Sendable, Equatable {
         case "PING":
             return arguments.isEmpty ? .success(.ping) : .failure(ControlError(.badRequest, "PING takes no arguments, got \(arguments.count)"))
         case "HEALTH":
-            return arguments.isEmpty ? .success(.health) : .failure(ControlError(.badRequest, "HEALTH takes no arguments, got \(arguments.count)"))
+            switch arguments.count {
+            case 0: return .success(.health)
+            case 1:
+                guard let id = monitorID(arguments[0]) else { return .failure(badMonitorID(arguments[0])) }
+                return .success(.monitorHealth(monitorID: id))
+            default:
+                return .failure(ControlError(.badRequest, "HEALTH takes at most 1 argument, got \(arguments.count): usage: HEALTH [<monitor-id>]"))
+            }
         case "SNAPSHOT":
             guard arguments.count <= 2 else {
                 return .failure(ControlError(.badRequest, "SNAPSHOT takes at most 2 arguments, got \(arguments.count): usage: SNAPSHOT [PREFIX [CURSOR]]"))

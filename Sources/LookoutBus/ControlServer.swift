@@ -16,6 +16,9 @@ public final class ControlServer {
     private var budget: RenderBudget
     private let pager: SnapshotPager
     private var cache: [String: (key: UInt64, buffer: ZMQSharedBuffer)] = [:]
+    /// When the requests being answered arrived, and when a SNAPSHOT last came (monotonic seconds).
+    private var lastServedAt = 0.0
+    private var lastSnapshotAt: Double?
 
     public init(context: ZMQContext, endpoint: String, limits: ControlLimits = ControlLimits()) throws(ZMQError) {
         self.limits = limits
@@ -33,13 +36,17 @@ public final class ControlServer {
     public var pollSocket: ZMQSocket { socket }
 
     /// The counters and the reply bytes held, as HEALTH reports them.
-    public var healthJSON: JSONValue { counters.json(replyBytesHeld: ledger.bytes) }
+    public var healthJSON: JSONValue {
+        let members = counters.json(replyBytesHeld: ledger.bytes).objectMembers ?? []
+        return .object(members + [("snapshot_item_bytes", .from(pager.itemBytes))])
+    }
 
     /// Answers the requests waiting now, at most `limits.requestsPerWakeUp` or `limits.secondsPerWakeUp`, so a
     /// flood cannot starve the poll loop. `clock`: monotonic seconds.
     public func servePending(clock: () -> Double, _ handle: (ControlRequest) -> Result<ControlReply, ControlError>) {
         let start = clock()
         var now = start
+        lastServedAt = start
         for _ in 0..<limits.requestsPerWakeUp where now - start < limits.secondsPerWakeUp {
             defer { now = clock() }
             guard let frames = try? socket.receive(timeoutMilliseconds: 0) else { return }
@@ -63,8 +70,20 @@ public final class ControlServer {
 
     /// SNAPSHOT pages (see `SnapshotPager`).
     public func snapshot(prefix: String, cursor: String?, of publisher: BusPublisher) -> Result<ControlReply, ControlError> {
-        pager.page(prefix: prefix, cursor: cursor, of: publisher)
+        lastSnapshotAt = lastServedAt
+        return pager.page(prefix: prefix, cursor: cursor, of: publisher)
     }
+
+    /// Hands back the snapshot items and views kept for bursts (`SnapshotPager`) once no SNAPSHOT came for
+    /// `idleSeconds`; the agent calls it now and then. `now`: monotonic seconds, as `servePending`'s clock.
+    public func trimIdleCaches(now: Double, idleSeconds: Double = 30) {
+        guard let last = lastSnapshotAt, now - last >= idleSeconds else { return }
+        pager.trim()
+        lastSnapshotAt = nil
+    }
+
+    /// Bytes of snapshot items kept for later pages and clients.
+    public var snapshotItemBytes: Int { pager.itemBytes }
 
     /// The reply rendered for `name` at `key`, or `body` rendered now and kept until the key changes.
     public func cached(_ name: String, key: UInt64, _ body: () -> JSONValue) -> ControlReply {
@@ -103,6 +122,9 @@ public final class ControlServer {
             case let .rendered(rendered, fresh):
                 buffer = rendered
                 if fresh { budget.spend(buffer.count) } else { counters.cacheHits += 1 }
+            case let .assembled(assembled, renderedBytes):
+                buffer = assembled
+                budget.spend(renderedBytes)
             }
             if buffer.count <= limits.maximumReplyBytes {
                 counters.served += 1
