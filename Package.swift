@@ -55,7 +55,7 @@ let package = Package(
             name: "Agent",
             dependencies: [
                 "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutBus", "LookoutJSON", "ZeroMQ", "DemoSimulator",
-                "ZMLog", "PosixThread", "LookoutTOML", "LookoutVersion", "LookoutHealth",
+                "ZMLog", "PosixThread", "LookoutTOML", "LookoutVersion", "LookoutHealth", "FrameSource", "TSFrameBuffer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
