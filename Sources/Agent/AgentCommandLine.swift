@@ -3,7 +3,7 @@
 extension LookoutAgent.Overrides {
     public static let usage = """
         usage: lookout-agent [--config FILE] [--demo] [--map-dir DIR] [--zm-version X.Y.Z] [--poll-hz N]
-                             [--pub ENDPOINT] [--control ENDPOINT] | --version
+                             [--pub ENDPOINT] [--control ENDPOINT] [--mqtt mqtt://HOST:PORT] | --version
         The Lookout agent; `lookout run --help` explains every flag.
         """
 
@@ -17,6 +17,7 @@ extension LookoutAgent.Overrides {
         if let pollHz { arguments += ["--poll-hz", "\(pollHz)"] }
         if let publish { arguments += ["--pub", publish] }
         if let control { arguments += ["--control", control] }
+        if let mqtt { arguments += ["--mqtt", mqtt] }
         return arguments
     }
 
@@ -50,6 +51,7 @@ extension LookoutAgent.Overrides {
                 pollHz = hz
             case "--pub": publish = try value()
             case "--control": control = try value()
+            case "--mqtt": mqtt = try value()
             default: throw AgentUsageError("unknown argument \"\(argument)\"")
             }
         }

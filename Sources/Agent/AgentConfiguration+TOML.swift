@@ -36,6 +36,7 @@ import LookoutTOML
 /// | `health.capture_fps_floor` | number ≥ 0 (0: off) | 0 |
 /// | `health.log_spool_warning_rows` | integer ≥ 1 | 1000 |
 /// | `health.log_spool_warning_seconds` | number > 0 | 300 |
+/// | `mqtt.*` | see `AgentConfiguration.MQTT` | off |
 extension AgentConfiguration {
     public static let defaultPath = "/etc/lookout/lookout.toml"
 
@@ -66,7 +67,7 @@ extension AgentConfiguration {
         }
         let reader = TOMLReader(file: file)
         var configuration = AgentConfiguration()
-        try reader.sections(table, known: ["agent", "zoneminder", "bus", "control", "demo", "log", "health", "http"])
+        try reader.sections(table, known: ["agent", "zoneminder", "bus", "control", "demo", "log", "health", "http", "mqtt"])
         if let agent = try reader.section(table, "agent") {
             try reader.keys(agent, in: "agent", known: [
                 "poll_hz", "heartbeat_seconds", "refresh_seconds", "fps_seconds", "discovery_seconds", "database_refresh_seconds",
@@ -157,6 +158,7 @@ extension AgentConfiguration {
                 }
             }
         }
+        if let mqtt = try reader.section(table, "mqtt") { configuration.mqtt = try parseMQTT(mqtt, reader: reader) }
         try configuration.validate(file: file)
         return configuration
     }
@@ -196,7 +198,7 @@ extension AgentConfiguration {
 }
 
 /// Typed access to TOML values with errors that name the file and the key.
-private struct TOMLReader {
+struct TOMLReader {
     let file: String
 
     func fail(_ key: String, _ message: String) -> AgentConfigurationError {

@@ -8,6 +8,7 @@ import Synchronization
 import ZMSite
 import ZMShm
 import LookoutHealth
+import LookoutMQTT
 import ZeroMQ
 
 /// The agent's single-threaded core: polls every monitor at the configured rate, publishes what changed, and
@@ -53,6 +54,8 @@ final class AgentLoop: @unchecked Sendable {
     var overruns: UInt64 = 0
     var lastStatusLine = ""
     let verdictMemory = VerdictMemory()
+    /// The MQTT bridge's counters (HEALTH's `mqtt`); nil when the bridge is off. Set before `run()`.
+    var mqttStatus: MQTTBridgeStatus?
     private let stopRequested = Atomic<Bool>(false)
 
     init(

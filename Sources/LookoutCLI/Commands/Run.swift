@@ -22,6 +22,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Polls per second (agent.poll_hz).") var pollHz: Double?
     @Option(help: "PUB endpoint (bus.pub).") var pub: String?
     @Option(help: "Control (ROUTER) endpoint (bus.control).") var control: String?
+    @Option(help: "Mirror the bus to this MQTT broker, mqtt://HOST:PORT or mqtts://HOST:PORT ([mqtt] url; docs/mqtt.md).") var mqtt: String?
     @Option(help: "Also serve HTTP probes and metrics on ADDRESS:PORT: a `lookout serve` process beside the agent, ended with it (docs/health.md).")
     var http: String?
 
@@ -40,6 +41,7 @@ struct Run: AsyncParsableCommand {
         overrides.pollHz = pollHz
         overrides.publish = pub
         overrides.control = control
+        overrides.mqtt = mqtt
         if let http { try ServeBeside.start(listen: http, config: config, control: control) }
         AgentExecutable.replaceThisProcess(with: overrides)
         let status = await LookoutAgent.main(overrides)
