@@ -28,6 +28,9 @@ let package = Package(
         .target(name: "CZMLog"),
         // libzmq.pc drags in krb5's -isystem flag, which SwiftPM rejects; zmq.h and libzmq.so are on default paths.
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        // mosquitto.h only (libmosquitto-dev); CMosquittoLoader loads libmosquitto.so.1 when the MQTT bridge starts.
+        .systemLibrary(name: "CMosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        .target(name: "CMosquittoLoader", linkerSettings: [.linkedLibrary("dl")]),
 
         // Domain modules, in data-flow order
         .target(name: "LookoutVersion"),
@@ -51,11 +54,18 @@ let package = Package(
         .target(name: "LookoutHealth", dependencies: ["LookoutJSON"]),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         .target(name: "LookoutBus", dependencies: ["ZeroMQ", "LookoutJSON"]),
+        // The MQTT bridge: follows the agent's bus on its own thread and mirrors it to a broker (docs/mqtt.md).
+        .target(
+            name: "LookoutMQTT",
+            dependencies: [
+                "CMosquitto", "CMosquittoLoader", "CZeroMQ", "ZeroMQ", "LookoutJSON", .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(
             name: "Agent",
             dependencies: [
                 "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutBus", "LookoutJSON", "ZeroMQ", "DemoSimulator",
                 "ZMLog", "PosixThread", "LookoutTOML", "LookoutVersion", "LookoutHealth", "FrameSource", "TSFrameBuffer",
+                "LookoutMQTT",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

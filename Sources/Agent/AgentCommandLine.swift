@@ -3,7 +3,8 @@
 extension LookoutAgent.Overrides {
     public static let usage = """
         usage: lookout-agent [--config FILE] [--demo] [--map-dir DIR] [--zm-version X.Y.Z] [--poll-hz N]
-                             [--pub ENDPOINT] [--control ENDPOINT] [--sfb-dir DIR] [--relay N[@FPS]]... | --version
+                             [--pub ENDPOINT] [--control ENDPOINT] [--sfb-dir DIR] [--relay N[@FPS]]...
+                             [--mqtt mqtt://HOST:PORT] | --version
         The Lookout agent; `lookout run --help` explains every flag.
         """
 
@@ -19,6 +20,7 @@ extension LookoutAgent.Overrides {
         if let control { arguments += ["--control", control] }
         if let sfbDirectory { arguments += ["--sfb-dir", sfbDirectory] }
         for request in relay { arguments += ["--relay", request.fps.map { "\(request.channel)@\($0)" } ?? "\(request.channel)"] }
+        if let mqtt { arguments += ["--mqtt", mqtt] }
         return arguments
     }
 
@@ -57,6 +59,7 @@ extension LookoutAgent.Overrides {
                 let text = try value()
                 guard let request = RelayRequest(text) else { throw AgentUsageError("--relay wants N or N@FPS (FPS 0.01–120), not \"\(text)\"") }
                 relay.append(request)
+            case "--mqtt": mqtt = try value()
             default: throw AgentUsageError("unknown argument \"\(argument)\"")
             }
         }

@@ -43,6 +43,7 @@ import LookoutTOML
 /// | `relay.max_bytes_in_flight` | integer, 1 MiB–4 GiB | 64 MiB |
 /// | `relay.default_fps` | number 0.01–120 | 5 |
 /// | `relay.monitors` | array of ids | [] |
+/// | `mqtt.*` | see `AgentConfiguration.MQTT` | off |
 extension AgentConfiguration {
     public static let defaultPath = "/etc/lookout/lookout.toml"
 
@@ -73,7 +74,7 @@ extension AgentConfiguration {
         }
         let reader = TOMLReader(file: file)
         var configuration = AgentConfiguration()
-        try reader.sections(table, known: ["agent", "zoneminder", "bus", "control", "demo", "log", "health", "http", "ts", "relay"])
+        try reader.sections(table, known: ["agent", "zoneminder", "bus", "control", "demo", "log", "health", "http", "ts", "relay", "mqtt"])
         if let ts = try reader.section(table, "ts") { try reader.ts(ts, into: &configuration) }
         if let relay = try reader.section(table, "relay") { try reader.relay(relay, into: &configuration) }
         if let agent = try reader.section(table, "agent") {
@@ -166,6 +167,7 @@ extension AgentConfiguration {
                 }
             }
         }
+        if let mqtt = try reader.section(table, "mqtt") { configuration.mqtt = try parseMQTT(mqtt, reader: reader) }
         try configuration.validate(file: file)
         return configuration
     }

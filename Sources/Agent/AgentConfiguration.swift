@@ -11,6 +11,7 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var http = HTTP()
     public var ts = TS()
     public var relay = Relay()
+    public var mqtt = MQTT()
 
     public init() {}
 

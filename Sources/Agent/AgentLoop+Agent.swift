@@ -7,6 +7,7 @@ import Glibc
 import LookoutBus
 import LookoutHealth
 import LookoutJSON
+import LookoutMQTT
 import LookoutVersion
 import ZMShm
 
@@ -105,7 +106,7 @@ extension AgentLoop {
             ("agent", .array(checks.map { check in
                 .object([("check", .string(check.name))] + (check.verdict.json.objectMembers ?? []))
             })),
-            ("log", logging?.health() ?? .null), ("monitors", .array(detail)),
+            ("log", logging?.health() ?? .null), ("mqtt", mqttStatus?.json ?? .null), ("monitors", .array(detail)),
         ] + channelsHealth(now: now))
     }
 

@@ -8,6 +8,7 @@ import Synchronization
 import ZMSite
 import ZMShm
 import LookoutHealth
+import LookoutMQTT
 import ZeroMQ
 
 /// The agent's single-threaded core: polls every monitor at the configured rate, publishes what changed, and
@@ -64,6 +65,8 @@ final class AgentLoop: @unchecked Sendable {
     let verdictMemory = VerdictMemory()
     /// TS channels and frame relays (AgentLoop+Channels.swift).
     let channelSet = ChannelSet()
+    /// The MQTT bridge's counters (HEALTH's `mqtt`); nil when the bridge is off. Set before `run()`.
+    var mqttStatus: MQTTBridgeStatus?
     private let stopRequested = Atomic<Bool>(false)
 
     init(

@@ -6,6 +6,8 @@ import Glibc
 import Logging
 import ServiceLifecycle
 import ZMSite
+import LookoutMQTT
+import LookoutVersion
 import ZeroMQ
 
 /// `lookout run`: configuration, then the agent until SIGTERM/SIGINT.
@@ -23,6 +25,8 @@ public enum LookoutAgent {
         public var sfbDirectory: String?
         /// `--relay N[@FPS]`, repeatable: relay channel N's frames.
         public var relay: [RelayRequest] = []
+        /// `mqtt://HOST:PORT`: the MQTT bridge on, to this broker (the rest of `[mqtt]` from the file).
+        public var mqtt: String?
 
         public init() {}
     }
@@ -38,6 +42,9 @@ public enum LookoutAgent {
         if let value = overrides.control { configuration.bus.control = value }
         if let value = overrides.sfbDirectory { configuration.ts.directory = value }
         for request in overrides.relay { configuration.relay.channels[request.channel] = request.fps ?? configuration.relay.defaultFPS }
+        if let value = overrides.mqtt, let problem = configuration.mqtt.apply(url: value) {
+            throw AgentConfigurationError(file: "command line", key: "--mqtt", problem)
+        }
         try configuration.validate(file: overrides.configPath ?? "command line")
         return configuration
     }
@@ -83,9 +90,13 @@ public enum LookoutAgent {
         logger.info("ZoneMinder segments in \(context.mapDirectory) (\(context.mapDirectorySource)); version \(context.version?.description ?? "unknown") (\(context.versionSource ?? "not detected"))")
 
         let loop: AgentLoop
+        let zmq = ZMQContext()
+        let bridge: MQTTBridge?
         do {
             loop = try AgentLoop(
-                configuration: configuration, context: context, zmq: ZMQContext(), logger: logger, logging: logging, demo: demo)
+                configuration: configuration, context: context, zmq: zmq, logger: logger, logging: logging, demo: demo)
+            bridge = try mqttBridge(configuration, zmq: zmq, logger: logger)
+            loop.mqttStatus = bridge?.status
             if let logging, !configuration.log.socket.isEmpty { listenForZmlog(logging, configuration, logger: logger) }
         } catch {
             simulator?.stop()
@@ -100,6 +111,8 @@ public enum LookoutAgent {
             })))
         }
         services.append(.init(service: AgentService(loop: loop)))
+        // After the loop, so it stops first (services stop in reverse order) and can still say `offline`.
+        if let bridge { services.append(.init(service: MQTTService(bridge: bridge))) }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

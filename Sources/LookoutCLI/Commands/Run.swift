@@ -26,6 +26,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Directory of TS channels' sfb_data_ch<N> files (ts.dir; default /dev/shm).") var sfbDir: String?
     @Option(help: "Relay TS channel N's frames on ts.channel.<N>.frame, at FPS (default relay.default_fps); repeatable.")
     var relay: [String] = []
+    @Option(help: "Mirror the bus to this MQTT broker, mqtt://HOST:PORT or mqtts://HOST:PORT ([mqtt] url; docs/mqtt.md).") var mqtt: String?
     @Option(help: "Also serve HTTP probes and metrics on ADDRESS:PORT: a `lookout serve` process beside the agent, ended with it (docs/health.md).")
     var http: String?
 
@@ -49,6 +50,7 @@ struct Run: AsyncParsableCommand {
         overrides.control = control
         overrides.sfbDirectory = sfbDir
         overrides.relay = relay.compactMap(RelayRequest.init)
+        overrides.mqtt = mqtt
         if let http { try ServeBeside.start(listen: http, config: config, control: control) }
         AgentExecutable.replaceThisProcess(with: overrides)
         let status = await LookoutAgent.main(overrides)

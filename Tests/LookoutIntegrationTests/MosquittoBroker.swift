@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+
+/// A real Mosquitto broker (Debian's `mosquitto`) on a free loopback port with its own configuration, no persistence:
+/// a restart loses every retained message, as a broker without a database would.
+final class MosquittoBroker {
+    let directory = TemporaryDirectory()
+    let port: Int
+    private var process: Process?
+
+    init(port: Int? = nil) throws {
+        self.port = port ?? Self.freePort()
+        let config = """
+            listener \(self.port) 127.0.0.1
+            allow_anonymous true
+            persistence false
+            log_dest file \(directory.path)/mosquitto.log
+            """
+        try config.write(toFile: "\(directory.path)/mosquitto.conf", atomically: true, encoding: .utf8)
+        try start()
+    }
+
+    deinit {
+        stop()
+        directory.cleanup()
+    }
+
+    func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/mosquitto")
+        process.arguments = ["-c", "\(directory.path)/mosquitto.conf"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        let up = Peer.waitUntil(timeout: 10, every: 0.05) { Self.accepts(port: port) }
+        #expect(up, "mosquitto did not listen on \(port)")
+    }
+
+    func stop() {
+        guard let process, process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    func signal(_ number: Int32) {
+        if let process { kill(process.processIdentifier, number) }
+    }
+
+    static func accepts(port: Int) -> Bool {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    /// A port the kernel just handed out and that is free again.
+    static func freePort() -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                _ = bind(socket, $0, length)
+                _ = getsockname(socket, $0, &length)
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// A TCP listener that completes handshakes (the kernel does) and never reads or answers: a broker that is there and
+/// never acknowledges anything.
+final class SilentBroker {
+    let port: Int
+    private let socket: Int32
+
+    init() {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.socket = socket
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                _ = bind(socket, $0, length)
+                _ = getsockname(socket, $0, &length)
+            }
+        }
+        listen(socket, 16)
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(socket) }
+}
+
+/// Runs `Tests/python/mqtt_client.py` (paho-mqtt under Debian's /usr/bin/python3): an independent MQTT client.
+enum MQTTClient {
+    static let script = Peer.packageRoot + "/Tests/python/mqtt_client.py"
+
+    /// Every retained message under `patterns`, as the broker holds them now.
+    static func retained(port: Int, _ patterns: [String]) throws -> [String: String] {
+        let output = try Peer.run("/usr/bin/python3", [script, "retained", "--port", "\(port)"] + patterns)
+        #expect(output.status == 0, "retained: \(output.stderr)")
+        return (try? JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: String]) ?? [:]
+    }
+
+    struct Message {
+        let topic: String
+        let payload: String
+        let retain: Bool
+        var json: [String: Any] { BusClient.object(payload) ?? [:] }
+    }
+
+    /// Subscribes, publishes `publish` once subscribed, and returns what arrived once every `until` (TOPIC=TEXT) was
+    /// seen; `completed` is false when `timeout` passed first.
+    static func watch(
+        port: Int, _ patterns: [String], until: [String], publish: (String, String)? = nil, skipRetained: Bool = false,
+        timeout: Double = 60
+    ) throws -> (completed: Bool, messages: [Message]) {
+        var arguments = [script, "watch", "--port", "\(port)", "--timeout", "\(timeout)"]
+        for condition in until { arguments += ["--until", condition] }
+        if let publish { arguments += ["--publish", publish.0, publish.1] }
+        if skipRetained { arguments.append("--skip-retained") }
+        let output = try Peer.run("/usr/bin/python3", arguments + patterns)
+        let list = (try? JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]]) ?? []
+        let messages = list.compactMap { item -> Message? in
+            guard let topic = item["topic"] as? String, let payload = item["payload"] as? String else { return nil }
+            return Message(topic: topic, payload: payload, retain: item["retain"] as? Bool ?? false)
+        }
+        return (output.status == 0, messages)
+    }
+}
+
+extension AgentProcess {
+    /// The agent's HEALTH as an object.
+    func health() -> [String: Any] {
+        BusClient.object((try? BusClient.request(control, ["HEALTH"]))?.last ?? "") ?? [:]
+    }
+
+    func mqttHealth() -> [String: Any] { health()["mqtt"] as? [String: Any] ?? [:] }
+}
