@@ -47,11 +47,13 @@ let package = Package(
         .target(name: "LookoutHealth", dependencies: ["LookoutJSON"]),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         .target(name: "LookoutBus", dependencies: ["ZeroMQ", "LookoutJSON"]),
+        // zmtrigger.pl's TCP line protocol, served by the agent (docs/zmtrigger.md).
+        .target(name: "ZMTrigger", dependencies: ["ZeroMQ", "LookoutJSON", "PosixThread", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Agent",
             dependencies: [
                 "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutBus", "LookoutJSON", "ZeroMQ", "DemoSimulator",
-                "ZMLog", "PosixThread", "LookoutTOML", "LookoutVersion", "LookoutHealth",
+                "ZMLog", "PosixThread", "LookoutTOML", "LookoutVersion", "LookoutHealth", "ZMTrigger",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -107,6 +109,7 @@ let package = Package(
         .testTarget(name: "MonitorStateTests", dependencies: ["MonitorState", "ZMShm", "DemoSimulator"]),
         .testTarget(name: "LookoutBusTests", dependencies: ["LookoutBus", "ZeroMQ", "LookoutJSON"]),
         .testTarget(name: "LookoutTOMLTests", dependencies: ["LookoutTOML"]),
+        .testTarget(name: "ZMTriggerTests", dependencies: ["ZMTrigger"]),
         .testTarget(name: "LookoutHealthTests", dependencies: ["LookoutHealth", "LookoutJSON"]),
         .testTarget(
             name: "AgentTests",

@@ -9,6 +9,7 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var log = Log()
     public var health = Health()
     public var http = HTTP()
+    public var zmtrigger = ZMTrigger()
 
     public init() {}
 

@@ -7,6 +7,7 @@ import Logging
 import ServiceLifecycle
 import ZMSite
 import ZeroMQ
+import ZMTrigger
 
 /// `lookout run`: configuration, then the agent until SIGTERM/SIGINT.
 public enum LookoutAgent {
@@ -75,10 +76,12 @@ public enum LookoutAgent {
         logger.info("ZoneMinder segments in \(context.mapDirectory) (\(context.mapDirectorySource)); version \(context.version?.description ?? "unknown") (\(context.versionSource ?? "not detected"))")
 
         let loop: AgentLoop
+        let zmtrigger: ZMTriggerListener?
         do {
-            loop = try AgentLoop(
-                configuration: configuration, context: context, zmq: ZMQContext(), logger: logger, logging: logging, demo: demo)
+            let zmq = ZMQContext()
+            loop = try AgentLoop(configuration: configuration, context: context, zmq: zmq, logger: logger, logging: logging, demo: demo)
             if let logging, !configuration.log.socket.isEmpty { listenForZmlog(logging, configuration, logger: logger) }
+            zmtrigger = try startZMTrigger(configuration, zmq: zmq, logger: logger)
         } catch {
             simulator?.stop()
             throw error
@@ -87,6 +90,7 @@ public enum LookoutAgent {
         if let simulator { services.append(.init(service: DemoService(stopSimulator: { simulator.stop() }))) }
         services.append(.init(service: AgentService(loop: loop)))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        defer { zmtrigger?.stop() }
         try await group.run()
     }
 
