@@ -16,6 +16,8 @@ public final class MariaDBConnection: @unchecked Sendable {
 
     /// Connects with `mysql_init`, `mysql_options` (connect/read/write timeouts, utf8mb4) and `mysql_real_connect`.
     public init(_ settings: MariaDBSettings) throws(MariaDBError) {
+        // Before the library loads: a TLS process keeps OpenSSL's full set-up (docs/database.md).
+        if settings.tls != nil { lookout_mariadb_want_tls() }
         guard libraryInitResult == 0 else {
             throw MariaDBError(
                 function: "mysql_server_init", code: UInt32(bitPattern: libraryInitResult), sqlState: "HY000",
@@ -35,6 +37,9 @@ public final class MariaDBConnection: @unchecked Sendable {
             failedOption = "MYSQL_OPT_WRITE_TIMEOUT"
         } else if "utf8mb4".withCString({ mysql_options(handle, MYSQL_SET_CHARSET_NAME, $0) }) != 0 {
             failedOption = "MYSQL_SET_CHARSET_NAME"
+        }
+        if failedOption == nil, let tls = settings.tls {
+            failedOption = Self.requestTLS(handle, tls)
         }
         if let failedOption {
             mysql_close(handle)
@@ -64,6 +69,20 @@ public final class MariaDBConnection: @unchecked Sendable {
 
     deinit {
         mysql_close(handle)
+    }
+
+    /// The TLS cipher of this connection (e.g. `TLS_AES_256_GCM_SHA384`), or nil when it is not encrypted.
+    public var tlsCipher: String? { mysql_get_ssl_cipher(handle).map { String(cString: $0) } }
+
+    /// As `zm_db.cpp` does: `mysql_ssl_set(key, cert, ca)`. With a CA the connector verifies the server's chain
+    /// (SSL_VERIFY_PEER) and refuses a server without TLS; the host name is not checked, as ZoneMinder does not.
+    private static func requestTLS(_ handle: UnsafeMutablePointer<MYSQL>, _ tls: MariaDBTLS) -> String? {
+        let failed = withOptionalCString(tls.clientKey) { key in
+            withOptionalCString(tls.clientCertificate) { certificate in
+                tls.caFile.withCString { ca in mysql_ssl_set(handle, key, certificate, ca, nil, nil) != 0 }
+            }
+        }
+        return failed ? "mysql_ssl_set" : nil
     }
 
     /// Runs `sql` over the text protocol (`mysql_real_query` + `mysql_store_result`) and returns every row,
