@@ -59,7 +59,7 @@ public final class MariaDBConnection: @unchecked Sendable {
             }
         }
         guard connected else {
-            let error = MariaDBError(function: "mysql_real_connect", connection: handle)
+            let error = Self.explained(MariaDBError(function: "mysql_real_connect", connection: handle), settings)
             mysql_close(handle)
             throw error
         }
@@ -73,6 +73,17 @@ public final class MariaDBConnection: @unchecked Sendable {
 
     /// The TLS cipher of this connection (e.g. `TLS_AES_256_GCM_SHA384`), or nil when it is not encrypted.
     public var tlsCipher: String? { mysql_get_ssl_cipher(handle).map { String(cString: $0) } }
+
+    /// MariaDB answers a clear-text login to a server with `require_secure_transport=ON` with a bare "Access denied"
+    /// (1045; MySQL says 3159): say that TLS was not asked for, and how to ask.
+    static func explained(_ error: MariaDBError, _ settings: MariaDBSettings) -> MariaDBError {
+        let overNetwork = settings.unixSocket == nil && settings.host != nil && settings.host != "localhost"
+        guard settings.tls == nil, overNetwork, error.code == 1045 || error.code == 3159 else { return error }
+        return MariaDBError(
+            function: error.function, code: error.code, sqlState: error.sqlState,
+            message: error.message + "; this connection is not encrypted (no ZM_DB_SSL_CA_CERT in zm.conf), and a server that "
+                + "requires secure transport refuses it so: set ZM_DB_SSL_CA_CERT (and ZM_DB_SSL_CLIENT_KEY/_CERT if it wants a client certificate)")
+    }
 
     /// As `zm_db.cpp` does: `mysql_ssl_set(key, cert, ca)`. With a CA the connector verifies the server's chain
     /// (SSL_VERIFY_PEER) and refuses a server without TLS; the host name is not checked, as ZoneMinder does not.
