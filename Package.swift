@@ -60,12 +60,14 @@ let package = Package(
             dependencies: [
                 "CMosquitto", "CMosquittoLoader", "CZeroMQ", "ZeroMQ", "LookoutJSON", .product(name: "Logging", package: "swift-log"),
             ]),
+        // zmtrigger.pl's TCP line protocol, served by the agent (docs/zmtrigger.md).
+        .target(name: "ZMTrigger", dependencies: ["ZeroMQ", "LookoutJSON", "PosixThread", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Agent",
             dependencies: [
                 "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutBus", "LookoutJSON", "ZeroMQ", "DemoSimulator",
                 "ZMLog", "PosixThread", "LookoutTOML", "LookoutVersion", "LookoutHealth", "FrameSource", "TSFrameBuffer",
-                "LookoutMQTT",
+                "LookoutMQTT", "ZMTrigger",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -122,6 +124,7 @@ let package = Package(
         .testTarget(name: "MonitorStateTests", dependencies: ["MonitorState", "ZMShm", "DemoSimulator"]),
         .testTarget(name: "LookoutBusTests", dependencies: ["LookoutBus", "ZeroMQ", "LookoutJSON"]),
         .testTarget(name: "LookoutTOMLTests", dependencies: ["LookoutTOML"]),
+        .testTarget(name: "ZMTriggerTests", dependencies: ["ZMTrigger"]),
         .testTarget(name: "LookoutHealthTests", dependencies: ["LookoutHealth", "LookoutJSON"]),
         .testTarget(
             name: "AgentTests",

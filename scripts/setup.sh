@@ -2,8 +2,9 @@
 # Installs what building Lookout needs on Debian 12 (run as root). Swift itself must already be on PATH.
 set -euo pipefail
 # binutils: nm, for a test; help2man, man-db: the package's man pages; lintian, logrotate, python3-zmq (a subscriber
-# run as another user): scripts/test-package.sh.
-packages=(binutils help2man libmariadb-dev libzmq3-dev lintian logrotate man-db pkg-config prometheus python3 python3-pip python3-zmq util-linux wrk)
+# run as another user): scripts/test-package.sh. openssl: DatabaseTLSTests makes its CA and certificates
+# (mariadb-server for its TLS-only server comes with the peer, scripts/zm-peer-up.sh).
+packages=(binutils help2man libmariadb-dev libzmq3-dev lintian logrotate man-db openssl pkg-config prometheus python3 python3-pip python3-zmq util-linux wrk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

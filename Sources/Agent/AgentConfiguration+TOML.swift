@@ -32,6 +32,11 @@ import LookoutTOML
 /// | `log.socket` | absolute path, or "" | /run/lookout/log.sock |
 /// | `http.listen` | "ADDRESS:PORT" or "" | "" (`lookout serve` only) |
 /// | `http.allow_remote` | bool | false |
+/// | `zmtrigger.listen` | "ADDRESS:PORT" or "" | "" (no listener); needs `control.allow_commands` |
+/// | `zmtrigger.allow_remote` | bool | false |
+/// | `zmtrigger.max_connections` | integer 1–1024 | 32 |
+/// | `zmtrigger.idle_seconds` | number ≥ 0 (0: never) | 600 |
+/// | `zmtrigger.max_line_bytes` | integer 64–65536 | 1024 |
 /// | `health.max_delay` | number > 0 | ZM_WATCH_MAX_DELAY |
 /// | `health.capture_fps_floor` | number ≥ 0 (0: off) | 0 |
 /// | `health.log_spool_warning_rows` | integer ≥ 1 | 1000 |
@@ -74,7 +79,7 @@ extension AgentConfiguration {
         }
         let reader = TOMLReader(file: file)
         var configuration = AgentConfiguration()
-        try reader.sections(table, known: ["agent", "zoneminder", "bus", "control", "demo", "log", "health", "http", "ts", "relay", "mqtt"])
+        try reader.sections(table, known: ["agent", "zoneminder", "bus", "control", "demo", "log", "health", "http", "ts", "relay", "mqtt", "zmtrigger"])
         if let ts = try reader.section(table, "ts") { try reader.ts(ts, into: &configuration) }
         if let relay = try reader.section(table, "relay") { try reader.relay(relay, into: &configuration) }
         if let agent = try reader.section(table, "agent") {
@@ -168,6 +173,16 @@ extension AgentConfiguration {
             }
         }
         if let mqtt = try reader.section(table, "mqtt") { configuration.mqtt = try parseMQTT(mqtt, reader: reader) }
+        if let zmtrigger = try reader.section(table, "zmtrigger") {
+            try reader.keys(zmtrigger, in: "zmtrigger", known: ["listen", "allow_remote", "max_connections", "idle_seconds", "max_line_bytes"])
+            var settings = configuration.zmtrigger
+            settings.listen = try reader.string(zmtrigger, "zmtrigger.listen") ?? ""
+            settings.allowRemote = try reader.bool(zmtrigger, "zmtrigger.allow_remote") ?? false
+            settings.maxConnections = try reader.integer(zmtrigger, "zmtrigger.max_connections", range: 1...1024) ?? settings.maxConnections
+            settings.idleSeconds = try reader.number(zmtrigger, "zmtrigger.idle_seconds", range: 0...86_400) ?? settings.idleSeconds
+            settings.maxLineBytes = try reader.integer(zmtrigger, "zmtrigger.max_line_bytes", range: 64...65_536) ?? settings.maxLineBytes
+            configuration.zmtrigger = settings
+        }
         try configuration.validate(file: file)
         return configuration
     }
@@ -192,6 +207,17 @@ extension AgentConfiguration {
             guard allowRemoteTCP(bus.tcp) else {
                 throw AgentConfigurationError(
                     file: file, key: "bus.tcp", "'\(bus.tcp)' is not loopback; set bus.allow_remote_tcp = true to publish beyond this host")
+            }
+        }
+        if !zmtrigger.listen.isEmpty {
+            guard let address = HTTPListenAddress(zmtrigger.listen) else {
+                throw AgentConfigurationError(file: file, key: "zmtrigger.listen", "'\(zmtrigger.listen)' is not ADDRESS:PORT with an IPv4 address, e.g. 127.0.0.1:6802")
+            }
+            guard address.isLoopback || zmtrigger.allowRemote else {
+                throw AgentConfigurationError(file: file, key: "zmtrigger.listen", "'\(zmtrigger.listen)' is not loopback; set zmtrigger.allow_remote = true to take triggers from other hosts")
+            }
+            guard control.allowCommands else {
+                throw AgentConfigurationError(file: file, key: "zmtrigger.listen", "the listener writes triggers through the control socket: set allow_commands = true under [control] too")
             }
         }
         guard agent.pollHz >= 0.1, agent.pollHz <= 1000 else {

@@ -12,6 +12,7 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var ts = TS()
     public var relay = Relay()
     public var mqtt = MQTT()
+    public var zmtrigger = ZMTrigger()
 
     public init() {}
 

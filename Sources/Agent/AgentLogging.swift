@@ -83,7 +83,8 @@ public final class AgentLogging: Sendable {
         if let writer = logger.database as? DatabaseWriter {
             let statistics = writer.statistics
             fields.append(("database", .object([
-                ("connected", .bool(statistics.connected)), ("inserted", .from(statistics.insertedRows)),
+                ("connected", .bool(statistics.connected)), ("tls_cipher", .from(statistics.tlsCipher)),
+                ("inserted", .from(statistics.insertedRows)),
                 ("rejected", .from(statistics.rejectedRows)), ("spooled", .from(statistics.spool.pendingRows)),
                 ("spooled_in_memory", .from(statistics.spool.memoryRows)),
                 ("dropped", .from(statistics.spool.droppedRows)), ("spool_write_failures", .from(statistics.spool.failedWrites)),

@@ -97,7 +97,7 @@ extension AgentLoop {
             ("published", .uint(publisher.counters.published)), ("send_failures", .uint(publisher.counters.sendFailures)),
             ("control_requests", .uint(control.counters.served)), ("control_rejected", .uint(control.counters.rejected)),
             ("control", control.healthJSON),
-            ("database", .from(catalog == nil ? "not used" : (catalog?.error ?? "ok"))),
+            ("database", .from(catalog == nil ? "not used" : (catalog?.error ?? "ok"))), ("database_tls", catalog?.tlsJSON ?? .null),
             ("zm_version", .from(context.version?.description)), ("map_dir", .string(context.mapDirectory)),
             ("max_delay", .double(rules.maxDelay)),
             ("max_delay_source", .string(configuration.health.maxDelay == nil ? context.maxDelaySource : "health.max_delay")),

@@ -31,6 +31,9 @@ extension AgentLoop {
             return withWritableSegment(id) { segment throws(SegmentError) in
                 let request: TriggerRequest
                 switch command {
+                case .show:
+                    try segment.writeShowtext(options.showtext ?? "")
+                    return .object([("monitor_id", .from(id)), ("trigger", .string(command.rawValue))])
                 case .on: request = .on(score: options.score ?? TriggerDefaults.score, cause: options.cause ?? TriggerDefaults.cause, text: options.text ?? "")
                 case .off: request = .off
                 case .cancel: request = .cancel

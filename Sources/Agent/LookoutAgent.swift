@@ -9,6 +9,7 @@ import ZMSite
 import LookoutMQTT
 import LookoutVersion
 import ZeroMQ
+import ZMTrigger
 
 /// `lookout run`: configuration, then the agent until SIGTERM/SIGINT.
 public enum LookoutAgent {
@@ -92,12 +93,14 @@ public enum LookoutAgent {
         let loop: AgentLoop
         let zmq = ZMQContext()
         let bridge: MQTTBridge?
+        let zmtrigger: ZMTriggerListener?
         do {
             loop = try AgentLoop(
                 configuration: configuration, context: context, zmq: zmq, logger: logger, logging: logging, demo: demo)
             bridge = try mqttBridge(configuration, zmq: zmq, logger: logger)
             loop.mqttStatus = bridge?.status
             if let logging, !configuration.log.socket.isEmpty { listenForZmlog(logging, configuration, logger: logger) }
+            zmtrigger = try startZMTrigger(configuration, zmq: zmq, logger: logger)
         } catch {
             simulator?.stop()
             demoChannels?.stop()
@@ -114,6 +117,7 @@ public enum LookoutAgent {
         // After the loop, so it stops first (services stop in reverse order) and can still say `offline`.
         if let bridge { services.append(.init(service: MQTTService(bridge: bridge))) }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        defer { zmtrigger?.stop() }
         try await group.run()
     }
 

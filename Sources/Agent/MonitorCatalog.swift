@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import LookoutJSON
 import PosixThread
 import Synchronization
 import ZMConfig
@@ -15,6 +16,8 @@ final class MonitorCatalog: Sendable {
 
     private let latest = Mutex<Contents?>(nil)
     private let lastError = Mutex<String?>(nil)
+    /// The connection's TLS cipher, "" when connected without TLS, nil while not connected.
+    private let tlsCipher = Mutex<String?>(nil)
     private let stopping = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
     private let conf: ZMConfFile
@@ -30,12 +33,22 @@ final class MonitorCatalog: Sendable {
 
     var error: String? { lastError.withLock { $0 } }
 
+    /// HEALTH's `database_tls`: the cipher, false when connected without TLS, null while not connected.
+    var tlsJSON: JSONValue {
+        switch tlsCipher.withLock({ $0 }) {
+        case nil: .null
+        case ""?: .bool(false)
+        case let cipher?: .string(cipher)
+        }
+    }
+
     func start() {
         PosixThread.start(name: "lookout-zmdb") { [self] in
             var database: ZMDatabase?
             while !stopping.load(ordering: .acquiring) {
                 do {
                     let connected = try database ?? ZMDatabase.connect(conf)
+                    if database == nil { tlsCipher.withLock { $0 = connected.tlsCipher ?? "" } }
                     database = connected
                     var rows: [Int: ZMMonitorRow] = [:]
                     for row in try connected.monitors() { rows[row.id] = row }
@@ -44,6 +57,7 @@ final class MonitorCatalog: Sendable {
                     lastError.withLock { $0 = nil }
                 } catch {
                     database = nil
+                    tlsCipher.withLock { $0 = nil }
                     lastError.withLock { $0 = "\(error)" }
                 }
                 _ = wake.wait(timeout: .now() + interval)

@@ -31,6 +31,10 @@
       (m, to, from, length))                                                                                            \
     X(int, mysql_real_query, (MYSQL * m, const char *q, unsigned long length), (m, q, length))                        \
     X(const char *, mysql_sqlstate, (MYSQL * m), (m))                                                                   \
+    X(int, mysql_ssl_set,                                                                                               \
+      (MYSQL * m, const char *key, const char *cert, const char *ca, const char *capath, const char *cipher),          \
+      (m, key, cert, ca, capath, cipher))                                                                               \
+    X(const char *, mysql_get_ssl_cipher, (MYSQL * m), (m))                                                             \
     X(my_bool, mysql_stmt_bind_param, (MYSQL_STMT * s, MYSQL_BIND * b), (s, b))                                        \
     X(my_bool, mysql_stmt_bind_result, (MYSQL_STMT * s, MYSQL_BIND * b), (s, b))                                       \
     X(my_bool, mysql_stmt_close, (MYSQL_STMT * s), (s))                                                                 \
@@ -61,6 +65,8 @@ static int(STDCALL *real_mysql_server_init)(int argc, char **argv, char **groups
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char loadError[512];
 static int loaded;
+static int tlsWanted;
+static int openSSLSkipped;
 
 static void *resolve(void *library, const char *name) {
     void *symbol = dlsym(library, name);
@@ -79,8 +85,9 @@ static void *resolve(void *library, const char *name) {
    registers every cipher and digest and loads the error strings, which leaves libcrypto 3.1 MiB resident instead of
    1.6. The MariaDB module never asks for TLS, so those one-time steps are claimed first with OpenSSL's NO_ options
    (each takes the step's run-once, so the connector's later request finds it done). OpenSSL still fetches any
-   algorithm a connection needs (an auth plugin's RSA or SHA-2) from its default provider on first use. Revisit
-   this when the module learns TLS (ZM_DB_SSL_*), which should honour openssl.cnf. */
+   algorithm a connection needs (an auth plugin's RSA or SHA-2) from its default provider on first use.
+   A process whose first connection asks for TLS (ZM_DB_SSL_CA_CERT) gets the full set-up instead, openssl.cnf
+   included, as ZoneMinder's own processes do: lookout_mariadb_want_tls() before that first connection. */
 static void skipOpenSSLSetUp(void *library) {
     int (*initSSL)(uint64_t options, const void *settings) =
         (int (*)(uint64_t, const void *))dlsym(library, "OPENSSL_init_ssl");
@@ -101,10 +108,17 @@ static void load(void) {
     VOID_FUNCTIONS(VOID_RESOLVE)
     real_mysql_server_init = (int(STDCALL *)(int, char **, char **))resolve(library, "mysql_server_init");
     loaded = !loadError[0];
-    if (loaded) skipOpenSSLSetUp(library);
+    if (loaded && !__atomic_load_n(&tlsWanted, __ATOMIC_ACQUIRE)) {
+        skipOpenSSLSetUp(library);
+        openSSLSkipped = 1;
+    }
 }
 
 const char *lookout_mariadb_load_error(void) { return loadError[0] ? loadError : NULL; }
+
+void lookout_mariadb_want_tls(void) { __atomic_store_n(&tlsWanted, 1, __ATOMIC_RELEASE); }
+
+int lookout_mariadb_openssl_setup_skipped(void) { return openSSLSkipped; }
 
 int STDCALL mysql_server_init(int argc, char **argv, char **groups) {
     pthread_once(&once, load);

@@ -11,7 +11,8 @@ public enum ControlRequest: Sendable, Equatable {
     case trigger(monitorID: Int, command: TriggerCommand, options: TriggerOptions)
     case action(monitorID: Int, action: String)
 
-    public enum TriggerCommand: String, Sendable, CaseIterable { case on, off, cancel }
+    /// `show` sets only the showtext (zmtrigger's `show`), leaving the trigger state as it is.
+    public enum TriggerCommand: String, Sendable, CaseIterable { case on, off, cancel, show }
 
     public struct TriggerOptions: Sendable, Equatable {
         public var score: UInt32?
@@ -79,11 +80,11 @@ public enum ControlRequest: Sendable, Equatable {
 
     private static func parseTrigger(_ arguments: [String]) -> Result<ControlRequest, ControlError> {
         guard arguments.count == 2 || arguments.count == 3 else {
-            return .failure(ControlError(.badRequest, "TRIGGER takes 2 or 3 arguments, got \(arguments.count): usage: " + #"TRIGGER <monitor-id> on|off|cancel [{"score":N,"cause":"…","text":"…","showtext":"…"}]"#))
+            return .failure(ControlError(.badRequest, "TRIGGER takes 2 or 3 arguments, got \(arguments.count): usage: " + #"TRIGGER <monitor-id> on|off|cancel|show [{"score":N,"cause":"…","text":"…","showtext":"…"}]"#))
         }
         guard let id = monitorID(arguments[0]) else { return .failure(badMonitorID(arguments[0])) }
         guard let command = TriggerCommand(rawValue: arguments[1]) else {
-            return .failure(ControlError(.badRequest, "unknown trigger command '\(arguments[1])': use on, off or cancel"))
+            return .failure(ControlError(.badRequest, "unknown trigger command '\(arguments[1])': use on, off, cancel or show"))
         }
         var options = TriggerOptions()
         if arguments.count == 3 {

@@ -16,6 +16,8 @@ public final class MariaDBConnection: @unchecked Sendable {
 
     /// Connects with `mysql_init`, `mysql_options` (connect/read/write timeouts, utf8mb4) and `mysql_real_connect`.
     public init(_ settings: MariaDBSettings) throws(MariaDBError) {
+        // Before the library loads: a TLS process keeps OpenSSL's full set-up (docs/database.md).
+        if settings.tls != nil { lookout_mariadb_want_tls() }
         guard libraryInitResult == 0 else {
             throw MariaDBError(
                 function: "mysql_server_init", code: UInt32(bitPattern: libraryInitResult), sqlState: "HY000",
@@ -36,6 +38,9 @@ public final class MariaDBConnection: @unchecked Sendable {
         } else if "utf8mb4".withCString({ mysql_options(handle, MYSQL_SET_CHARSET_NAME, $0) }) != 0 {
             failedOption = "MYSQL_SET_CHARSET_NAME"
         }
+        if failedOption == nil, let tls = settings.tls {
+            failedOption = Self.requestTLS(handle, tls)
+        }
         if let failedOption {
             mysql_close(handle)
             throw MariaDBError(function: "mysql_options", code: 0, sqlState: "HY000", message: "\(failedOption) rejected")
@@ -54,7 +59,7 @@ public final class MariaDBConnection: @unchecked Sendable {
             }
         }
         guard connected else {
-            let error = MariaDBError(function: "mysql_real_connect", connection: handle)
+            let error = Self.explained(MariaDBError(function: "mysql_real_connect", connection: handle), settings)
             mysql_close(handle)
             throw error
         }
@@ -64,6 +69,31 @@ public final class MariaDBConnection: @unchecked Sendable {
 
     deinit {
         mysql_close(handle)
+    }
+
+    /// The TLS cipher of this connection (e.g. `TLS_AES_256_GCM_SHA384`), or nil when it is not encrypted.
+    public var tlsCipher: String? { mysql_get_ssl_cipher(handle).map { String(cString: $0) } }
+
+    /// MariaDB answers a clear-text login to a server with `require_secure_transport=ON` with a bare "Access denied"
+    /// (1045; MySQL says 3159): say that TLS was not asked for, and how to ask.
+    static func explained(_ error: MariaDBError, _ settings: MariaDBSettings) -> MariaDBError {
+        let overNetwork = settings.unixSocket == nil && settings.host != nil && settings.host != "localhost"
+        guard settings.tls == nil, overNetwork, error.code == 1045 || error.code == 3159 else { return error }
+        return MariaDBError(
+            function: error.function, code: error.code, sqlState: error.sqlState,
+            message: error.message + "; this connection is not encrypted (no ZM_DB_SSL_CA_CERT in zm.conf), and a server that "
+                + "requires secure transport refuses it so: set ZM_DB_SSL_CA_CERT (and ZM_DB_SSL_CLIENT_KEY/_CERT if it wants a client certificate)")
+    }
+
+    /// As `zm_db.cpp` does: `mysql_ssl_set(key, cert, ca)`. With a CA the connector verifies the server's chain
+    /// (SSL_VERIFY_PEER) and refuses a server without TLS; the host name is not checked, as ZoneMinder does not.
+    private static func requestTLS(_ handle: UnsafeMutablePointer<MYSQL>, _ tls: MariaDBTLS) -> String? {
+        let failed = withOptionalCString(tls.clientKey) { key in
+            withOptionalCString(tls.clientCertificate) { certificate in
+                tls.caFile.withCString { ca in mysql_ssl_set(handle, key, certificate, ca, nil, nil) != 0 }
+            }
+        }
+        return failed ? "mysql_ssl_set" : nil
     }
 
     /// Runs `sql` over the text protocol (`mysql_real_query` + `mysql_store_result`) and returns every row,

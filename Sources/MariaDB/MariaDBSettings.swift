@@ -13,6 +13,8 @@ public struct MariaDBSettings: Sendable, Equatable {
     public var connectTimeoutSeconds: UInt32
     /// `MYSQL_OPT_READ_TIMEOUT`, also used as `MYSQL_OPT_WRITE_TIMEOUT`.
     public var readTimeoutSeconds: UInt32
+    /// TLS as ZoneMinder asks for it (`mysql_ssl_set`); nil: none.
+    public var tls: MariaDBTLS?
 
     public init(
         host: String? = nil,
@@ -44,6 +46,20 @@ extension MariaDBSettings: CustomStringConvertible {
         } else {
             place = "\(host ?? "localhost")" + (port.map { ":\($0)" } ?? "")
         }
-        return "\(user)@\(place)/\(database)"
+        return "\(user)@\(place)/\(database)" + (tls == nil ? "" : " (TLS)")
+    }
+}
+
+/// ZoneMinder's `ZM_DB_SSL_CA_CERT`, `ZM_DB_SSL_CLIENT_KEY` and `ZM_DB_SSL_CLIENT_CERT`: TLS is required, and the
+/// server's certificate must chain to `caFile`; the client certificate is presented when both key and cert are set.
+public struct MariaDBTLS: Sendable, Equatable {
+    public var caFile: String
+    public var clientKey: String?
+    public var clientCertificate: String?
+
+    public init(caFile: String, clientKey: String? = nil, clientCertificate: String? = nil) {
+        self.caFile = caFile
+        self.clientKey = clientKey
+        self.clientCertificate = clientCertificate
     }
 }

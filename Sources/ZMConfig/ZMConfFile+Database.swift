@@ -8,9 +8,19 @@ extension ZMConfFile {
     public var databaseSettings: MariaDBSettings? {
         guard let database = self["ZM_DB_NAME"], let user = self["ZM_DB_USER"] else { return nil }
         let endpoint = ZMConfFile.databaseEndpoint(self["ZM_DB_HOST"] ?? "")
-        return MariaDBSettings(
+        var settings = MariaDBSettings(
             host: endpoint.host, port: endpoint.port, unixSocket: endpoint.unixSocket,
             user: user, password: self["ZM_DB_PASS"] ?? "", database: database)
+        settings.tls = databaseTLS
+        return settings
+    }
+
+    /// TLS exactly when ZoneMinder uses it: `ZM_DB_SSL_CA_CERT` set and not empty (zm_db.cpp, ZoneMinder::Database);
+    /// the client key and certificate go along when set.
+    public var databaseTLS: MariaDBTLS? {
+        guard let ca = self["ZM_DB_SSL_CA_CERT"], !ca.isEmpty else { return nil }
+        func optional(_ name: String) -> String? { self[name].flatMap { $0.isEmpty ? nil : $0 } }
+        return MariaDBTLS(caFile: ca, clientKey: optional("ZM_DB_SSL_CLIENT_KEY"), clientCertificate: optional("ZM_DB_SSL_CLIENT_CERT"))
     }
 
     /// Splits `ZM_DB_HOST` like `zm_db.cpp` / `ZoneMinder::Database` (`/^([^:]+)(?::(.+))?$/`). A port is read like

@@ -6,6 +6,9 @@ public import MariaDB
 public struct ZMDatabase: Sendable {
     public let connection: MariaDBConnection
 
+    /// The connection's TLS cipher, nil when it is not encrypted.
+    public var tlsCipher: String? { connection.tlsCipher }
+
     public init(connection: MariaDBConnection) {
         self.connection = connection
     }

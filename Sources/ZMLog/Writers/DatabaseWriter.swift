@@ -47,6 +47,8 @@ public final class DatabaseWriter: LogRowSink {
         public var rejectedRows: Int
         public var connected: Bool
         public var spool: LogSpool.Statistics
+        /// The connection's TLS cipher; nil while not connected or when the connection is not encrypted.
+        public var tlsCipher: String? = nil
     }
 
     /// `<directory>/<id>.spool`, then `<directory>/<id>.<pid>.spool` for a second process with the same id.
@@ -70,6 +72,7 @@ public final class DatabaseWriter: LogRowSink {
         var inserted = 0
         var rejected = 0
         var connected = false
+        var tlsCipher: String?
     }
 
     public init(options: Options, report: @escaping @Sendable (String) -> Void) {
@@ -94,7 +97,8 @@ public final class DatabaseWriter: LogRowSink {
 
     public var statistics: Statistics {
         control.withLock {
-            Statistics(insertedRows: $0.inserted, rejectedRows: $0.rejected, connected: $0.connected, spool: spool.statistics)
+            Statistics(
+                insertedRows: $0.inserted, rejectedRows: $0.rejected, connected: $0.connected, spool: spool.statistics, tlsCipher: $0.tlsCipher)
         }
     }
 
@@ -186,7 +190,11 @@ public final class DatabaseWriter: LogRowSink {
                 switch Self.connect(options.settings) {
                 case .success(let opened):
                     connection = opened
-                    control.withLock { $0.connected = true }
+                    let cipher = opened.tlsCipher
+                    control.withLock {
+                        $0.connected = true
+                        $0.tlsCipher = cipher
+                    }
                     delay = options.retryDelay
                     if downReported {
                         report("database \(options.settings) is back: replaying \(spool.statistics.pendingRows) spooled log row(s)")

@@ -1,0 +1,150 @@
+import Logging
+import LookoutJSON
+import ZeroMQ
+
+/// What to log (and do next) when the agent answers a request; zmtrigger.pl logs after its write, so do we.
+struct PendingRequest {
+    enum Kind {
+        case on(cause: String), off, cancel, show(String), cancelAfterOff, monitorState(String)
+    }
+    let kind: Kind
+    let monitor: Int
+    let message: TriggerMessage
+}
+
+extension ZMTriggerListener {
+    /// zmtrigger.pl's `handleMessage`, its log lines included.
+    func handleMessage(_ message: TriggerMessage, connection: Int) {
+        guard let id = Self.monitorID(message.id), notices.function(id).map(StateNotices.triggerableFunctions.contains) ?? true else {
+            logger.warning("Can't find monitor '\(message.id)' for message '\(message.line)'")
+            return
+        }
+        var options: [(String, JSONValue)] = []
+        if let showtext = message.showtext { options.append(("showtext", .string(Self.fit(showtext, bytes: 255)))) }
+        switch message.action {
+        case let .enable(delay), let .disable(delay):
+            let enable = if case .enable = message.action { true } else { false }
+            send(["ACTION", "\(id)", enable ? "resume" : "suspend"], .monitorState(enable ? "enable" : "disable"), id, message)
+            if let delay { schedule("\(id)|\(enable ? "disable" : "enable")", after: delay, connection: connection) }
+        case let .on(delay):
+            guard message.score > 0 else {
+                logger.warning("Triggering on with invalid score will have no result.")
+                return
+            }
+            let cause = Self.fit(message.cause, bytes: 31)
+            options = [("score", .uint(UInt64(min(message.score, Double(UInt32.max))))), ("cause", .string(cause)),
+                       ("text", .string(Self.fit(message.text, bytes: 255)))] + options
+            send(["TRIGGER", "\(id)", "on", JSONValue.object(options).rendered()], .on(cause: cause), id, message)
+            if let delay { schedule("\(id)|cancel", after: delay, connection: connection) }
+        case let .off(delay):
+            if let delay {
+                schedule("\(id)|off|0|\(message.cause)|\(message.text)", after: delay, connection: connection)
+            } else {
+                send(["TRIGGER", "\(id)", "off"] + (options.isEmpty ? [] : [JSONValue.object(options).rendered()]), .off, id, message)
+            }
+        case .cancel:
+            send(["TRIGGER", "\(id)", "cancel"] + (options.isEmpty ? [] : [JSONValue.object(options).rendered()]), .cancel, id, message)
+        case .show:
+            let showtext = Self.fit(message.showtext ?? "", bytes: 255)
+            send(["TRIGGER", "\(id)", "show", JSONValue.object([("showtext", .string(showtext))]).rendered()], .show(showtext), id, message)
+        case .unrecognised:
+            logger.error("Unrecognised action '\(message.actionText)' in message '\(message.line)'")
+        }
+    }
+
+    func send(_ frames: [String], _ kind: PendingRequest.Kind, _ monitor: Int, _ message: TriggerMessage) {
+        guard pending.count < settings.maximumPendingRequests else {
+            logger.error("zmtrigger: \(pending.count) requests wait for the agent, the limit; '\(message.line)' dropped")
+            return
+        }
+        // An empty first frame makes the DEALER look like REQ to the ROUTER; replies come back in order.
+        guard (try? control.send([""] + frames)) == .sent else {
+            logger.error("zmtrigger: the agent's control socket does not take requests; '\(message.line)' dropped")
+            return
+        }
+        pending.append(PendingRequest(kind: kind, monitor: monitor, message: message))
+    }
+
+    func readReplies() {
+        while let frames = try? control.receive(timeoutMilliseconds: 0) {
+            let reply = frames.drop { $0.isEmpty }.map { String(decoding: $0, as: UTF8.self) }
+            guard !pending.isEmpty else { continue }
+            let request = pending.removeFirst()
+            if reply.first == "OK" {
+                succeeded(request)
+            } else {
+                failed(request, JSONValue.parseObject(reply.dropFirst().first ?? ""))
+            }
+        }
+    }
+
+    private func succeeded(_ request: PendingRequest) {
+        switch request.kind {
+        case let .on(cause):
+            logger.info("Trigger 'on' '\(cause)'")
+        case .off:
+            logger.info("Trigger 'off'")
+            // zmtrigger.pl: "Wait til it's finished", then cancel. Here the wait is on the bus, not a sleep loop.
+            offWaits[request.monitor] = (notices.lastEvent(request.monitor), clock.now + settings.offWaitSeconds)
+            checkOffWaits()
+        case .cancel:
+            logger.info("Cancelled event")
+        case let .show(text):
+            logger.info("Updated show text to '\(text)'")
+        case let .monitorState(state):
+            logger.info("Set monitor to \(state)")
+        case .cancelAfterOff:
+            break
+        }
+    }
+
+    private func failed(_ request: PendingRequest, _ error: [(String, JSONValue)]) {
+        let code = error.first { $0.0 == "code" }?.1.stringValue ?? ""
+        let reason = error.first { $0.0 == "error" }?.1.stringValue ?? "no reply body"
+        let message = request.message
+        switch code {
+        case "unknown_monitor": logger.warning("Can't find monitor '\(message.id)' for message '\(message.line)'")
+        case "failed": logger.warning("Can't verify monitor '\(message.id)' for message '\(message.line)': \(reason)")
+        default: logger.error("zmtrigger: '\(message.line)' refused by the agent (\(code)): \(reason)")
+        }
+    }
+
+    /// Sends the `cancel` that ends an `off` once the monitor left ALARM/ALERT or its event changed (or the wait ran out).
+    func checkOffWaits() {
+        let now = clock.now
+        for (id, wait) in offWaits {
+            let over = notices.inAlarm(id) != true || notices.lastEvent(id) != wait.event || now >= wait.deadline
+            guard over else { continue }
+            offWaits[id] = nil
+            send(["TRIGGER", "\(id)", "cancel"], .cancelAfterOff, id, TriggerMessage("\(id)|cancel"))
+        }
+    }
+
+    /// A monitor id as zmtrigger's `%monitors` keys match it: the decimal `Id`, no sign or leading zeros.
+    static func monitorID(_ text: String) -> Int? {
+        guard let first = text.utf8.first, first != UInt8(ascii: "0"), text.utf8.count <= 9,
+              text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+        return Int(text)
+    }
+
+    /// ZoneMinder's fields are `char[32]` and `char[256]`; zmtrigger's `pack('Z32', …)` cuts longer text, so do
+    /// we (at a character boundary, and at a NUL, where ZoneMinder would stop reading).
+    static func fit(_ text: String, bytes limit: Int) -> String {
+        var result = ""
+        var used = 0
+        for character in text {
+            guard !character.unicodeScalars.contains("\0") else { break }
+            let size = character.utf8.count
+            guard used + size <= limit else { break }
+            result.append(character)
+            used += size
+        }
+        return result
+    }
+}
+
+extension JSONValue {
+    static func parseObject(_ text: String) -> [(String, JSONValue)] {
+        (try? JSONValue.parse(text))?.objectMembers ?? []
+    }
+}
