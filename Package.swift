@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "CZMLog"),
         // libzmq.pc drags in krb5's -isystem flag, which SwiftPM rejects; zmq.h and libzmq.so are on default paths.
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        // libjpeg-turbo's TurboJPEG API (libturbojpeg0-dev): the JPEG encoder of `lookout serve`'s pictures.
+        .systemLibrary(name: "CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
 
         // Domain modules, in data-flow order
         .target(name: "LookoutVersion"),
@@ -40,6 +42,8 @@ let package = Package(
         .target(name: "ZMShm", dependencies: ["CSegmentGuard"]),
         .target(name: "MonitorState", dependencies: ["ZMShm"]),
         .target(name: "ZMSite", dependencies: ["ZMShm", "ZMConfig", "MariaDB"]),
+        // Pictures (docs/pictures.md): frames from segments and channels, one shared TurboJPEG encoder per source.
+        .target(name: "Pictures", dependencies: ["CTurboJPEG", "ZMShm"]),
         .target(name: "DemoSimulator", dependencies: ["ZMShm", "PosixThread"]),
         .target(name: "LookoutJSON"),
         .target(name: "LookoutTOML"),
@@ -61,7 +65,7 @@ let package = Package(
             name: "LookoutCLI",
             dependencies: [
                 "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutJSON", "LookoutBus", "ZeroMQ", "Agent",
-                "DemoSimulator", "PosixThread", "LookoutVersion", "LookoutHealth",
+                "DemoSimulator", "PosixThread", "LookoutVersion", "LookoutHealth", "Pictures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -106,6 +110,7 @@ let package = Package(
         .testTarget(name: "ZMConfigTests", dependencies: ["ZMConfig", "MariaDB"]),
         .testTarget(name: "MonitorStateTests", dependencies: ["MonitorState", "ZMShm", "DemoSimulator"]),
         .testTarget(name: "LookoutBusTests", dependencies: ["LookoutBus", "ZeroMQ", "LookoutJSON"]),
+        .testTarget(name: "PicturesTests", dependencies: ["Pictures", "CTurboJPEG", "ZMShm"]),
         .testTarget(name: "LookoutTOMLTests", dependencies: ["LookoutTOML"]),
         .testTarget(name: "LookoutHealthTests", dependencies: ["LookoutHealth", "LookoutJSON"]),
         .testTarget(
