@@ -5,8 +5,10 @@ import CTurboJPEG
 /// `tjCompressFromYUVPlanes`; NV12's interleaved chroma is split into U and V planes first (TurboJPEG has no NV12).
 public final class JPEGEncoder {
     private let handle: tjhandle
-    /// TurboJPEG's output buffer, reused (it grows it when needed).
+    /// The output buffer, reused: `tjBufSize` of the largest frame so far, so TurboJPEG never reallocates it
+    /// (`TJFLAG_NOREALLOC`).
     private var buffer: UnsafeMutablePointer<UInt8>?
+    private var capacity: UInt = 0
     /// NV12's chroma split into planes, reused.
     private var chroma: [UInt8] = []
 
@@ -23,7 +25,16 @@ public final class JPEGEncoder {
     /// - Parameter quality: 1…100 (clamped).
     public func encode(_ frame: Frame, quality: Int) throws(PictureError) -> [UInt8] {
         let quality = Int32(min(max(quality, 1), 100))
-        var size: UInt = 0
+        let subsampling = frame.format == .grey ? TJSAMP_GRAY : TJSAMP_420
+        let needed = tjBufSize(Int32(frame.width), Int32(frame.height), Int32(subsampling.rawValue))
+        guard needed != UInt.max, needed > 0 else { throw PictureError(.encoder, "tjBufSize: \(frame.width)×\(frame.height) too large") }
+        if needed > capacity {
+            if let buffer { tjFree(buffer) }
+            buffer = tjAlloc(Int32(clamping: needed))
+            capacity = buffer == nil ? 0 : needed
+            guard buffer != nil else { throw PictureError(.encoder, "tjAlloc(\(needed)) failed") }
+        }
+        var size = capacity
         let status: Int32
         switch frame.format {
         case .i420:
@@ -42,11 +53,10 @@ public final class JPEGEncoder {
                 }
             }
         default:
-            let subsampling = frame.format == .grey ? TJSAMP_GRAY : TJSAMP_420
             status = frame.bytes.withUnsafeBufferPointer { bytes in
                 tjCompress2(handle, bytes.baseAddress! + frame.offsets[0], Int32(frame.width), Int32(frame.strides[0]),
                             Int32(frame.height), Int32(frame.format.turboFormat.rawValue), &buffer, &size,
-                            Int32(subsampling.rawValue), quality, TJFLAG_FASTDCT)
+                            Int32(subsampling.rawValue), quality, TJFLAG_FASTDCT | TJFLAG_NOREALLOC)
             }
         }
         guard status == 0, let buffer else {
@@ -60,7 +70,7 @@ public final class JPEGEncoder {
         var pointers: [UnsafePointer<UInt8>?] = planes
         var pitches = strides.map { Int32($0) }
         return tjCompressFromYUVPlanes(handle, &pointers, Int32(frame.width), &pitches, Int32(frame.height),
-                                       Int32(TJSAMP_420.rawValue), &buffer, &size, quality, TJFLAG_FASTDCT)
+                                       Int32(TJSAMP_420.rawValue), &buffer, &size, quality, TJFLAG_FASTDCT | TJFLAG_NOREALLOC)
     }
 
     private func splitChroma(_ frame: Frame, width: Int, height: Int) {

@@ -56,13 +56,16 @@ public final class SharedEncoder: Sendable {
     /// JPEGs encoded so far (cache hits and 304s not counted): `lookout_picture_encodes_total`.
     public var encodeCount: Int { state.withLock { $0.encodes } }
 
-    /// - Parameter ifNoneMatch: entity tags the client holds (`If-None-Match`); `*` matches any.
-    public func picture(_ request: PictureRequest, ifNoneMatch: [String] = []) throws(PictureError) -> Outcome {
+    /// - Parameters:
+    ///   - ifNoneMatch: entity tags the client holds (`If-None-Match`); `*` matches any.
+    ///   - ifModifiedSince: Unix seconds of the client's copy (`If-Modified-Since`), used when it sent no entity tag.
+    public func picture(_ request: PictureRequest, ifNoneMatch: [String] = [], ifModifiedSince: Int64? = nil) throws(PictureError) -> Outcome {
         let result: Result<Outcome, PictureError> = state.withLock { state in
             do {
                 let frame = try source.latestFrame()
                 let tag = request.entityTag(frameMicros: frame.timestampMicros)
-                if ifNoneMatch.contains(tag) || ifNoneMatch.contains("*") {
+                let unchangedSince = ifNoneMatch.isEmpty && ifModifiedSince.map { frame.timestampMicros / 1_000_000 <= $0 } == true
+                if ifNoneMatch.contains(tag) || ifNoneMatch.contains("*") || unchangedSince {
                     return .success(.notModified(entityTag: tag, frameMicros: frame.timestampMicros))
                 }
                 if frame.timestampMicros != state.frameMicros {
