@@ -138,7 +138,9 @@ final class HTTPServer {
     @discardableResult
     func push(_ id: UInt64, _ chunks: [[UInt8]], skipIfBusy: Bool, limit: Int = 256 << 10) -> PushResult {
         guard let connection = connections[id], connection.phase == .streaming else { return .closed }
-        if skipIfBusy && connection.pendingBytes > 0 { return .skipped }
+        if skipIfBusy && (connection.pendingBytes > 0 || Self.unsentBytes(connection.descriptor) > 0) {
+            return .skipped
+        }
         connection.enqueue(chunks)
         if connection.pendingBytes > limit && !skipIfBusy {
             drop(connection)
@@ -149,6 +151,13 @@ final class HTTPServer {
     }
 
     private var closedIDs: [UInt64] = []
+
+    /// Bytes the kernel has not sent yet on the socket (SIOCOUTQNSD; bytes in flight awaiting an ACK do not count):
+    /// a viewer whose previous frame is still there is not reading as fast as frames come.
+    static func unsentBytes(_ descriptor: Int32) -> Int {
+        var count: Int32 = 0
+        return ioctl(descriptor, 0x894B /* SIOCOUTQNSD, linux/sockios.h */, &count) == 0 ? Int(count) : 0
+    }
 
     private func acceptClients(now: Double) {
         while connections.count < limits.connections {
@@ -210,7 +219,7 @@ final class HTTPServer {
                 case let .stream(head):
                     connection.phase = .streaming
                     // A small send buffer keeps a slow viewer's backlog (and its delay) to about one frame.
-                    var size: Int32 = 128 << 10
+                    var size: Int32 = 64 << 10
                     setsockopt(connection.descriptor, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
                     connection.enqueue([head])
                     if connection.headOnly {
