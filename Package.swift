@@ -31,6 +31,8 @@ let package = Package(
         // mosquitto.h only (libmosquitto-dev); CMosquittoLoader loads libmosquitto.so.1 when the MQTT bridge starts.
         .systemLibrary(name: "CMosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .target(name: "CMosquittoLoader", linkerSettings: [.linkedLibrary("dl")]),
+        // libjpeg-turbo's TurboJPEG API (libturbojpeg0-dev): the JPEG encoder of `lookout serve`'s pictures.
+        .systemLibrary(name: "CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
 
         // Domain modules, in data-flow order
         .target(name: "LookoutVersion"),
@@ -47,6 +49,8 @@ let package = Package(
         .target(name: "TSFrameBuffer", dependencies: ["FrameSource", "ZMShm", "CFutex", "PosixThread"]),
         .target(name: "MonitorState", dependencies: ["ZMShm"]),
         .target(name: "ZMSite", dependencies: ["ZMShm", "ZMConfig", "MariaDB"]),
+        // Pictures (docs/pictures.md): frames from segments and channels, one shared TurboJPEG encoder per source.
+        .target(name: "Pictures", dependencies: ["CTurboJPEG", "ZMShm"]),
         .target(name: "DemoSimulator", dependencies: ["ZMShm", "PosixThread"]),
         .target(name: "LookoutJSON"),
         .target(name: "LookoutTOML"),
@@ -78,6 +82,7 @@ let package = Package(
             dependencies: [
                 "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutJSON", "LookoutBus", "ZeroMQ", "Agent",
                 "DemoSimulator", "PosixThread", "LookoutVersion", "LookoutHealth", "FrameSource", "TSFrameBuffer",
+                "Pictures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -123,6 +128,7 @@ let package = Package(
         .testTarget(name: "ZMConfigTests", dependencies: ["ZMConfig", "MariaDB"]),
         .testTarget(name: "MonitorStateTests", dependencies: ["MonitorState", "ZMShm", "DemoSimulator"]),
         .testTarget(name: "LookoutBusTests", dependencies: ["LookoutBus", "ZeroMQ", "LookoutJSON"]),
+        .testTarget(name: "PicturesTests", dependencies: ["Pictures", "CTurboJPEG", "ZMShm"]),
         .testTarget(name: "LookoutTOMLTests", dependencies: ["LookoutTOML"]),
         .testTarget(name: "ZMTriggerTests", dependencies: ["ZMTrigger"]),
         .testTarget(name: "LookoutHealthTests", dependencies: ["LookoutHealth", "LookoutJSON"]),

@@ -37,6 +37,9 @@ import LookoutTOML
 /// | `zmtrigger.max_connections` | integer 1–1024 | 32 |
 /// | `zmtrigger.idle_seconds` | number ≥ 0 (0: never) | 600 |
 /// | `zmtrigger.max_line_bytes` | integer 64–65536 | 1024 |
+/// | `http.token` | string (bearer token for pictures, the status page and events), or "" | "" |
+/// | `http.password` | string (basic-auth password, any user name), or "" | "" |
+/// | `http.max_clients` | integer 1–4096 | 256 |
 /// | `health.max_delay` | number > 0 | ZM_WATCH_MAX_DELAY |
 /// | `health.capture_fps_floor` | number ≥ 0 (0: off) | 0 |
 /// | `health.log_spool_warning_rows` | integer ≥ 1 | 1000 |
@@ -160,9 +163,12 @@ extension AgentConfiguration {
                 try reader.positive(health, "health.log_spool_warning_seconds") ?? configuration.health.logSpoolWarningSeconds
         }
         if let http = try reader.section(table, "http") {
-            try reader.keys(http, in: "http", known: ["listen", "allow_remote"])
+            try reader.keys(http, in: "http", known: ["listen", "allow_remote", "token", "password", "max_clients"])
             configuration.http.listen = try reader.string(http, "http.listen") ?? ""
             configuration.http.allowRemote = try reader.bool(http, "http.allow_remote") ?? false
+            configuration.http.token = try reader.string(http, "http.token") ?? ""
+            configuration.http.password = try reader.string(http, "http.password") ?? ""
+            configuration.http.maxClients = try reader.integer(http, "http.max_clients", range: 1...4096) ?? configuration.http.maxClients
             if !configuration.http.listen.isEmpty {
                 guard let address = HTTPListenAddress(configuration.http.listen) else {
                     throw AgentConfigurationError(file: file, key: "http.listen", "'\(configuration.http.listen)' is not ADDRESS:PORT with an IPv4 address, e.g. 127.0.0.1:9781")

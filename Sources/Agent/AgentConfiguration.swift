@@ -22,6 +22,12 @@ public struct AgentConfiguration: Sendable, Equatable {
         public var listen = ""
         /// An address other than loopback is refused unless this is set.
         public var allowRemote = false
+        /// Pictures, the status page and `/api/events` need `Authorization: Bearer <token>` (or `?token=`) when set.
+        public var token = ""
+        /// Pictures, the status page and `/api/events` need basic auth with this password (any user) when set.
+        public var password = ""
+        /// Connections `lookout serve` holds at once (MJPEG and SSE clients stay connected).
+        public var maxClients = 256
     }
 
     /// Thresholds of the verdicts in HEALTH (docs/health.md); staleness itself follows ZM_WATCH_MAX_DELAY.

@@ -9,13 +9,16 @@ import LookoutVersion
 /// resident-set budget. Every answer comes from one HEALTH request to the agent's control socket.
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve /livez, /readyz, /metrics, /api/health and /api/monitors over HTTP, from the agent's HEALTH.",
+        abstract: "Serve probes, metrics, pictures (latest.jpg, MJPEG), events (SSE) and a status page over HTTP.",
         discussion: """
             Listens on [http] listen of the configuration file, or --listen. An address other than loopback needs \
-            [http] allow_remote = true (or --allow-remote). There is no authentication. docs/health.md.
+            [http] allow_remote = true (or --allow-remote). Probes and metrics come from the agent's HEALTH \
+            (docs/health.md); pictures are read from ZoneMinder's shared memory by this process, never the agent \
+            (docs/pictures.md). [http] token or password guards pictures, events and the page (docs/security.md).
             Examples:
               lookout serve --listen 127.0.0.1:9781
               curl -s 127.0.0.1:9781/metrics
+              curl -s -o m1.jpg '127.0.0.1:9781/api/monitors/1/latest.jpg?h=240&timestamp=1'
             """)
 
     @Option(help: "TOML configuration file (default: /etc/lookout/lookout.toml when present).") var config: String?
@@ -23,6 +26,8 @@ struct Serve: ParsableCommand {
     @Flag(help: "Allow an address other than loopback (http.allow_remote).") var allowRemote = false
     @Option(help: "The agent's control endpoint (default: bus.control of the configuration).") var control: String?
     @Option(help: "Seconds to wait for the agent's HEALTH.") var timeout: Double = 2
+    @Option(help: "The agent's publish endpoint for /api/events (default: bus.publish of the configuration).") var publish: String?
+    @Option(help: "Threads that copy and encode pictures (default: the number of cores, at most 4).") var encoders: Int?
     @Option(help: ArgumentHelp("Exit when this process is gone (set by `lookout run --http`).", visibility: .hidden))
     var agentPid: Int32?
 
@@ -40,20 +45,29 @@ struct Serve: ParsableCommand {
             throw CLIError("\(address) is not loopback; set [http] allow_remote = true or pass --allow-remote to serve beyond this host")
         }
         let endpoint = control ?? (config == nil && file.bus.control == AgentConfiguration.Bus.defaultControl ? AgentEndpoints.control : file.bus.control)
-        let responder = try HTTPResponder(address: address)
+        let publishEndpoint = publish ?? (config == nil && file.bus.publish == AgentConfiguration.Bus.defaultPublish ? AgentEndpoints.publish : file.bus.publish)
+        let server = try HTTPServer(address: address, limits: HTTPServer.Limits(connections: file.http.maxClients))
         let stop = InterruptFlag()
-        writeStandardError("lookout serve: listening on http://\(address) for the agent at \(endpoint)\n")
-        var cache = HealthCache(endpoint: endpoint, timeout: timeout)
+        let catalog = PictureCatalog.from(file.zoneMinder)
+        catalog.refresh()
+        let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let workers = WorkerPool(threads: encoders ?? min(max(cores, 1), 4), name: "lookout-jpeg")
+        EventStream.startSubscriber(endpoint: publishEndpoint, mailbox: server.mailbox)
+        let application = ServeApplication(
+            health: HealthCache(endpoint: endpoint, timeout: timeout), catalog: catalog,
+            access: AccessControl(token: file.http.token, password: file.http.password), workers: workers, now: MonotonicSeconds.now)
+        writeStandardError("lookout serve: listening on http://\(address) for the agent at \(endpoint); \(catalog.all.count) picture source(s)\n")
+        for note in catalog.notes { writeStandardError("lookout serve: \(note)\n") }
         let agentPid = agentPid
         // Started by the agent's process (exec keeps its pid): when it exits, this process is re-parented at once,
         // even while the agent is still an unreaped zombie.
-        responder.run(stop: { stop.isSet || agentPid.map { getppid() != $0 } == true }) { _, path in
-            Self.route(path, cache: &cache)
-        }
+        server.run(application, stop: { stop.isSet || agentPid.map { getppid() != $0 } == true })
     }
 
+    static let healthRoutes = ["/livez", "/readyz", "/api/health", "/api/monitors"]
+
     /// One HEALTH answers every request for 0.1 s (the agent renders it once per poll anyway), and a failure for 1 s:
-    /// requests are served one at a time, so a silent agent must not cost every waiting scrape the whole timeout.
+    /// HEALTH is asked on the poll thread, so a silent agent must not cost every waiting scrape the whole timeout.
     struct HealthCache {
         let endpoint: String
         let timeout: Double
@@ -91,11 +105,7 @@ struct Serve: ParsableCommand {
         }
     }
 
-    static func route(_ path: String, cache: inout HealthCache) -> HTTPResponder.Response {
-        let known = ["/livez", "/readyz", "/metrics", "/api/health", "/api/monitors"]
-        guard known.contains(path) else {
-            return .init(status: 404, contentType: "text/plain; charset=utf-8", body: "not found; try \(known.joined(separator: ", "))\n")
-        }
+    static func route(_ path: String, cache: inout HealthCache) -> HTTPResponse {
         let health: JSONValue?
         let failure: String
         switch cache.get() {
@@ -109,16 +119,16 @@ struct Serve: ParsableCommand {
         switch path {
         case "/livez", "/readyz":
             let answer = path == "/livez" ? Probes.livez(health, failure: failure) : Probes.readyz(health, failure: failure)
-            return .init(status: answer.status, contentType: "text/plain; charset=utf-8", body: answer.body)
+            return HTTPResponse(status: answer.status, text: answer.body)
         case "/metrics":
             // 200 even without an agent: Prometheus records lookout_up 0 instead of a failed scrape.
-            return .init(status: 200, contentType: PrometheusText.contentType, body: cache.metricsText())
+            return HTTPResponse(status: 200, contentType: PrometheusText.contentType, text: cache.metricsText())
         default:
             guard let health else {
-                return .init(status: 503, contentType: "application/json", body: JSONValue.object([("error", .string(failure))]).rendered() + "\n")
+                return HTTPResponse(status: 503, contentType: "application/json", text: JSONValue.object([("error", .string(failure))]).rendered() + "\n")
             }
             let body = path == "/api/health" ? health : JSONValue.object([("monitors", health["monitors"] ?? .array([]))])
-            return .init(status: 200, contentType: "application/json", body: body.rendered() + "\n")
+            return HTTPResponse(status: 200, contentType: "application/json", text: body.rendered() + "\n")
         }
     }
 }
