@@ -96,6 +96,7 @@ extension AgentLoop {
                 : changes.everything || changes.ids.contains(monitor.id)
             poll(monitor, now: now, checkingPath: checkingPath)
             arm(monitor, at: position)
+            fullPathPolls += 1
         }
         self.polls += 1
         lastPollAt = now
