@@ -56,6 +56,12 @@ public final class BusPublisher {
         send(topic: topic, body: body.rendered(), source: source, retain: retain, refresh: false)
     }
 
+    /// `body`: JSON text rendered by the caller (`JSONWriter`).
+    @discardableResult
+    public func publish(_ topic: String, rendered body: String, source: String, retain: Bool) -> BusMessage {
+        send(topic: topic, body: body, source: source, retain: retain, refresh: false)
+    }
+
     /// Re-sends every retained topic at once with fresh sequence numbers, so a subscriber that missed a change
     /// heals. The agent paces the same work with `beginRefreshCycle()` and `continueRefresh(limit:)`.
     public func republishRetained() {
