@@ -35,15 +35,25 @@ public struct JSONWriter {
         JSONValue.appendStatic(value.map { $0 ? "true" : "false" } ?? "null", to: &bytes)
     }
 
-    public mutating func member<T: BinaryInteger>(_ name: StaticString, _ value: T?) {
+    // Integers: one overload per type the agent writes, not a generic: across modules a generic method is not
+    // specialised and looks up its type's metadata on every call (a quarter of the publishing time).
+    public mutating func member(_ name: StaticString, _ value: Int?) { signed(name, value.map(Int64.init)) }
+    public mutating func member(_ name: StaticString, _ value: Int64?) { signed(name, value) }
+    public mutating func member(_ name: StaticString, _ value: Int32?) { signed(name, value.map(Int64.init)) }
+    public mutating func member(_ name: StaticString, _ value: UInt64?) { unsigned(name, value) }
+    public mutating func member(_ name: StaticString, _ value: UInt32?) { unsigned(name, value.map(UInt64.init)) }
+
+    private mutating func signed(_ name: StaticString, _ value: Int64?) {
         key(name)
         guard let value else { return JSONValue.appendStatic("null", to: &bytes) }
-        if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
-            JSONValue.writeDecimal(UInt64(value.magnitude), to: &bytes)
-        } else {
-            JSONValue.writeDecimal(UInt64(value), to: &bytes)
-        }
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        JSONValue.writeDecimal(value.magnitude, to: &bytes)
+    }
+
+    private mutating func unsigned(_ name: StaticString, _ value: UInt64?) {
+        key(name)
+        guard let value else { return JSONValue.appendStatic("null", to: &bytes) }
+        JSONValue.writeDecimal(value, to: &bytes)
     }
 
     public mutating func member(_ name: StaticString, _ value: Double?) {

@@ -91,6 +91,7 @@ struct HotPathTests {
         #expect(body["state"]?.stringValue == "ALARM" && body["event_id"]?.uint64Value == 4242, "\(state.body)")
 
         let health = loop.health(now: now + 0.5)
+        #expect(loop.health(now: now + 0.5, renderingMonitors: true).rendered() == health.rendered(), "the bytes HEALTH sends")
         let monitor10 = try #require(health["monitors"]?.arrayValue?.first { $0["monitor_id"]?.uint64Value == 10 })
         #expect(monitor10["capture_fps"]?.number == 12.5, "\(monitor10.rendered())")
         guard case let .success(.body(one)) = loop.handle(.monitorHealth(monitorID: 10)) else {
