@@ -149,6 +149,8 @@ def cpu(monitors, seconds, floor):
             "agent_cpu_pct": round(100 * agent_ns / 1e9 / elapsed, 3), "floor_cpu_pct": round(100 * floor_ns / 1e9 / elapsed, 3),
             "agent_ns_per_monitor_tick": round(agent_ns / ticks / monitors), "floor_ns_per_monitor_tick": round(floor_ns / ticks / monitors),
             "rss_mib": round(int(status["VmRSS"].split()[0]) / 1024, 1), "peak_rss_mib": round(int(status["VmHWM"].split()[0]) / 1024, 1),
+            # What the RSS is: the heap and stacks (anon), the executable and libraries (file), the segment headers (shmem).
+            **{f"{key[3:].lower()}_mib": round(int(status[key].split()[0]) / 1024, 1) for key in ("RssAnon", "RssFile", "RssShmem")},
             "loadavg": open("/proc/loadavg").read().split()[:3]}
 
 

@@ -66,14 +66,17 @@ extension AgentLoop {
     }
 
     func updateStatus() {
-        control.trimIdleCaches(now: MonotonicClock().now)
+        // A burst's snapshot views and items are several MB at 4 096 monitors: give the pages back once it is over.
+        if control.trimIdleCaches(now: MonotonicClock().now) { _ = glibcMallocTrim(0) }
         let line = statusLine()
         guard line != lastStatusLine else { return }
         lastStatusLine = line
         notifier.status(line)
     }
 
-    func health(now: Double) -> JSONValue {
+    /// - Parameter renderingMonitors: the `monitors` array written straight into bytes (`JSONWriter`) and embedded
+    ///   as raw text: what the control socket sends, about twice as fast at 4 096 monitors. Tests read the tree.
+    func health(now: Double, renderingMonitors: Bool = false) -> JSONValue {
         refreshObservations(now: now)
         let counts = monitorCounts()
         let pollAge = now - lastPollAt
@@ -85,7 +88,12 @@ extension AgentLoop {
         }
         let checks = agentChecks(now: now)
         let overall = OverallVerdict.judge(agent: checks, monitors: judged.map { ($0.1, $0.2) })
-        let detail: [JSONValue] = judged.map { monitor, facts, verdict in monitorHealth(monitor, facts: facts, verdict: verdict) }
+        let detail: JSONValue =
+            if renderingMonitors {
+                .raw(Self.jsonArray(judged.map { monitor, facts, verdict in monitorHealthText(monitor, facts: facts, verdict: verdict) }))
+            } else {
+                .array(judged.map { monitor, facts, verdict in monitorHealth(monitor, facts: facts, verdict: verdict) })
+            }
         return .object([
             ("status", .string(overall.level == .ok ? "ok" : "degraded")), ("verdict", overall.json),
             ("epoch", .string(publisher.epoch)),
@@ -106,7 +114,7 @@ extension AgentLoop {
             ("agent", .array(checks.map { check in
                 .object([("check", .string(check.name))] + (check.verdict.json.objectMembers ?? []))
             })),
-            ("log", logging?.health() ?? .null), ("mqtt", mqttStatus?.json ?? .null), ("monitors", .array(detail)),
+            ("log", logging?.health() ?? .null), ("mqtt", mqttStatus?.json ?? .null), ("monitors", detail),
         ] + channelsHealth(now: now))
     }
 
@@ -138,5 +146,42 @@ extension AgentLoop {
             ("reopen_count", .from(monitor.follower.reopenCount)), ("events_started", .uint(monitor.eventsStarted)),
             ("verdict", verdict.json),
         ])
+    }
+
+    /// `monitorHealth(_:facts:verdict:)` rendered, written straight into bytes: the same text.
+    private func monitorHealthText(_ monitor: TrackedMonitor, facts: MonitorFacts, verdict: Verdict) -> String {
+        let observation = monitor.observation
+        let available = observation?.available ?? false
+        var json = JSONWriter(capacity: 384)
+        json.member("monitor_id", monitor.id)
+        json.member("name", monitor.row?.name)
+        json.member("available", available)
+        json.member("stale", monitor.stale)
+        json.member("state", available ? observation?.state?.rawValue : nil)
+        json.member("last_state", observation?.state?.rawValue)
+        json.member("heartbeat_age", facts.heartbeatAge.map(MessageBodies.milliseconds))
+        json.member("last_write_age", facts.lastWriteAge.map(MessageBodies.milliseconds))
+        json.member("capture_fps", available ? facts.captureFPS : nil)
+        json.member("signal", available ? facts.signal : nil)
+        json.member("valid", available ? facts.valid : nil)
+        json.member("error", observation?.error?.message)
+        json.member("error_code", observation?.error?.code.rawValue)
+        json.member("reopen_count", monitor.follower.reopenCount)
+        json.member("events_started", monitor.eventsStarted)
+        json.member("verdict", raw: verdict.json.rendered())
+        return json.finished()
+    }
+
+    /// `[a,b,…]` from rendered items.
+    static func jsonArray(_ items: [String]) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(items.reduce(2) { $0 + $1.utf8.count + 1 })
+        bytes.append(UInt8(ascii: "["))
+        for (index, item) in items.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: item.utf8)
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

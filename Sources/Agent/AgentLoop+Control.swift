@@ -14,10 +14,13 @@ extension AgentLoop {
     func handle(_ request: ControlRequest) -> Result<ControlReply, ControlError> {
         switch request {
         case .ping:
-            return .success(.body(.object([("pong", .bool(true)), ("epoch", .string(publisher.epoch)), ("gseq", .uint(publisher.globalSequence))])))
+            return .success(.body(.object([
+                ("pong", .bool(true)), ("epoch", .string(publisher.epoch)), ("gseq", .uint(publisher.globalSequence)),
+                ("protocol", .string(ControlRequest.protocolRevision)),
+            ])))
         case .health:
             // Rendered at most once per poll: a flood of HEALTH costs one rendering per tick.
-            let reply = control.cached("HEALTH", key: polls) { health(now: WallClock.seconds()) }
+            let reply = control.cached("HEALTH", key: polls) { health(now: WallClock.seconds(), renderingMonitors: true) }
             // A HEALTH of 256 monitors is some ten thousand small allocations, freed at once: hand the pages back, or
             // a scrape every second keeps the heap's high-water mark resident (docs/performance.md, "HTTP probes").
             if case .rendered(_, fresh: true) = reply { _ = glibcMallocTrim(0) }
@@ -80,4 +83,4 @@ extension AgentLoop {
 
 /// glibc's `malloc_trim(3)` (declared in malloc.h, which the Glibc module does not export).
 @_silgen_name("malloc_trim")
-private func glibcMallocTrim(_ pad: Int) -> Int32
+func glibcMallocTrim(_ pad: Int) -> Int32

@@ -49,7 +49,7 @@ extension AgentLoop {
 
     private func remove(_ monitor: TrackedMonitor, now: Double, reason: String) {
         let id = monitor.id
-        publisher.publish(BusTopic.monitor(id, .liveness), MessageBodies.removed(monitor, time: now), source: "zm", retain: false)
+        publisher.publish(BusTopic.monitor(id, .liveness), rendered: MessageBodies.removed(monitor, time: now), source: "zm", retain: false)
         publisher.forget(prefix: BusTopic.monitorPrefix(id))
         monitors[id] = nil
         logger.info("monitor removed", metadata: ["monitor": "\(id)", "reason": "\(reason)"])
@@ -96,6 +96,7 @@ extension AgentLoop {
                 : changes.everything || changes.ids.contains(monitor.id)
             poll(monitor, now: now, checkingPath: checkingPath)
             arm(monitor, at: position)
+            fullPathPolls += 1
         }
         self.polls += 1
         lastPollAt = now
@@ -185,7 +186,7 @@ extension AgentLoop {
         var reasons: [String] = []
         var previousState = previousState
         var previousTrigger = previousTrigger
-        var events: [JSONValue] = []
+        var events: [String] = []
         for change in changes {
             switch change {
             case .appeared:
@@ -235,20 +236,20 @@ extension AgentLoop {
         if liveness {
             // The most significant change of this poll names it (a recovery outranks the stale flag it clears).
             monitor.livenessReason = reasons.first ?? monitor.livenessReason
-            publisher.publish(BusTopic.monitor(id, .liveness), MessageBodies.liveness(monitor, time: now), source: "zm", retain: true)
+            publisher.publish(BusTopic.monitor(id, .liveness), rendered: MessageBodies.liveness(monitor, time: now), source: "zm", retain: true)
         }
         if state {
             let layout = monitor.observation?.status?.layout ?? .zm136
             let body = MessageBodies.state(monitor, previous: previousState, time: now, numbering: numbering(for: layout))
-            publisher.publish(BusTopic.monitor(id, .state), body, source: "zm", retain: true)
+            publisher.publish(BusTopic.monitor(id, .state), rendered: body, source: "zm", retain: true)
         }
         for body in events {
-            publisher.publish(BusTopic.monitor(id, .event), body, source: "zm", retain: false)
+            publisher.publish(BusTopic.monitor(id, .event), rendered: body, source: "zm", retain: false)
         }
         if trigger {
             let data = try? monitor.follower.segment?.causes().trigger
             publisher.publish(
-                BusTopic.monitor(id, .trigger), MessageBodies.trigger(monitor, previous: previousTrigger, time: now, data: data),
+                BusTopic.monitor(id, .trigger), rendered: MessageBodies.trigger(monitor, previous: previousTrigger, time: now, data: data),
                 source: "zm", retain: true)
         }
     }
@@ -282,7 +283,7 @@ extension AgentLoop {
         refreshObservations(now: now)
         for monitor in pollOrder where monitor.available {
             let id = monitor.id
-            publisher.publish(BusTopic.monitor(id, .fps), MessageBodies.fps(monitor, time: now), source: "zm", retain: true)
+            publisher.publish(BusTopic.monitor(id, .fps), rendered: MessageBodies.fps(monitor, time: now), source: "zm", retain: true)
         }
     }
 }

@@ -49,6 +49,8 @@ final class AgentLoop: @unchecked Sendable {
     let hot = HotSegmentTable()
     /// Monitor id → position in `pollOrder` and `hot`.
     private(set) var positions: [Int: Int] = [:]
+    /// Monitor polls that took the full path (changed, not armed, or a path check): tests assert the rest skip it.
+    var fullPathPolls: UInt64 = 0
     /// The poll count at the last `refreshObservations` (nil: never).
     var observationsRefreshedAt: UInt64?
     private var numberings: [SharedDataLayout: StateNumberingChoice] = [:]

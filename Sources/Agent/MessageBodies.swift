@@ -3,83 +3,104 @@ import ZMConfig
 import MonitorState
 import ZMShm
 
-/// The JSON bodies of monitor topics (documented field by field in docs/protocol.md).
+/// The JSON bodies of monitor topics (documented field by field in docs/protocol.md), written straight into bytes
+/// (`JSONWriter`): they are built for every change a poll publishes.
 enum MessageBodies {
-    static func head(_ monitor: TrackedMonitor, time: Double) -> [(String, JSONValue)] {
-        [("monitor_id", .from(monitor.id)), ("name", .from(monitor.row?.name)), ("time", .double(milliseconds(time)))]
+    static func head(_ monitor: TrackedMonitor, time: Double) -> JSONWriter {
+        var json = JSONWriter()
+        json.member("monitor_id", monitor.id)
+        json.member("name", monitor.row?.name)
+        json.member("time", milliseconds(time))
+        return json
     }
 
-    static func state(_ monitor: TrackedMonitor, previous: ZMMonitorState?, time: Double, numbering: StateNumberingChoice?) -> JSONValue {
+    static func state(_ monitor: TrackedMonitor, previous: ZMMonitorState?, time: Double, numbering: StateNumberingChoice?) -> String {
         let observation = monitor.observation
-        return .object(head(monitor, time: time) + [
-            ("function", .from(monitor.row?.function)),
-            ("state", .from(observation?.state?.rawValue)),
-            ("previous", .from(previous?.rawValue)),
-            ("raw", .from(observation?.status?.rawState)),
-            ("last_event_id", .from(observation?.lastEventID)),
-            ("event_id", .from(monitor.openEvent?.id)),
-            ("analysis_enabled", observation?.status?.analysisEnabled.map(JSONValue.bool) ?? .null),
-            ("numbering", .from(numbering?.numbering.rawValue)),
-        ])
+        var json = head(monitor, time: time)
+        json.member("function", monitor.row?.function)
+        json.member("state", observation?.state?.rawValue)
+        json.member("previous", previous?.rawValue)
+        json.member("raw", observation?.status?.rawState)
+        json.member("last_event_id", observation?.lastEventID)
+        json.member("event_id", monitor.openEvent?.id)
+        json.member("analysis_enabled", observation?.status?.analysisEnabled)
+        json.member("numbering", numbering?.numbering.rawValue)
+        return json.finished()
     }
 
-    static func liveness(_ monitor: TrackedMonitor, time: Double) -> JSONValue {
+    static func liveness(_ monitor: TrackedMonitor, time: Double) -> String {
         let observation = monitor.observation
-        var members = head(monitor, time: time) + [
-            ("reason", .string(monitor.livenessReason)),
-            ("available", .bool(observation?.available ?? false)),
-            ("valid", .bool(observation?.valid ?? false)),
-            ("stale", .bool(observation?.stale ?? true)),
-            ("signal", .bool(observation?.signal ?? false)),
-            ("heartbeat_age", .from(observation?.heartbeatAge.map(milliseconds))),
-            ("reopen_count", .from(monitor.follower.reopenCount)),
-            ("layout", .from(observation?.status?.layout.rawValue)),
-        ]
+        var json = head(monitor, time: time)
+        json.member("reason", monitor.livenessReason)
+        json.member("available", observation?.available ?? false)
+        json.member("valid", observation?.valid ?? false)
+        json.member("stale", observation?.stale ?? true)
+        json.member("signal", observation?.signal ?? false)
+        json.member("heartbeat_age", observation?.heartbeatAge.map(milliseconds))
+        json.member("reopen_count", monitor.follower.reopenCount)
+        json.member("layout", observation?.status?.layout.rawValue)
         if let error = observation?.error {
-            members.append(("error", .object([("code", .string(error.code.rawValue)), ("message", .string(error.message))])))
+            var inner = JSONWriter(capacity: 64 + error.message.utf8.count)
+            inner.member("code", error.code.rawValue)
+            inner.member("message", error.message)
+            json.member("error", raw: inner.finished())
         }
-        return .object(members)
+        return json.finished()
     }
 
-    static func trigger(_ monitor: TrackedMonitor, previous: ZMTriggerState?, time: Double, data: TriggerData?) -> JSONValue {
+    static func trigger(_ monitor: TrackedMonitor, previous: ZMTriggerState?, time: Double, data: TriggerData?) -> String {
         let observation = monitor.observation
-        return .object(head(monitor, time: time) + [
-            ("state", .from(observation?.triggerState?.name)),
-            ("previous", .from(previous?.name)),
-            ("score", .from(observation?.status?.triggerScore)),
-            ("cause", .from(data?.triggerCause.text)),
-            ("text", .from(data?.triggerText.text)),
-            ("showtext", .from(data?.triggerShowtext.text)),
-        ])
+        var json = head(monitor, time: time)
+        json.member("state", observation?.triggerState?.name)
+        json.member("previous", previous?.name)
+        json.member("score", observation?.status?.triggerScore)
+        json.member("cause", data?.triggerCause.text)
+        json.member("text", data?.triggerText.text)
+        json.member("showtext", data?.triggerShowtext.text)
+        return json.finished()
     }
 
-    static func eventStart(_ monitor: TrackedMonitor, event: TrackedMonitor.OpenEvent, time: Double) -> JSONValue {
-        .object(head(monitor, time: time) + [
-            ("type", .string("start")), ("event_id", .uint(event.id)), ("cause", .string(event.cause)),
-            ("score", .from(event.score)), ("trigger_cause", .string(event.triggerCause)),
-            ("trigger_text", .string(event.triggerText)), ("started_at", .double(milliseconds(event.startedAt))),
-        ])
+    static func eventStart(_ monitor: TrackedMonitor, event: TrackedMonitor.OpenEvent, time: Double) -> String {
+        var json = head(monitor, time: time)
+        json.member("type", "start")
+        json.member("event_id", event.id)
+        json.member("cause", event.cause)
+        json.member("score", event.score)
+        json.member("trigger_cause", event.triggerCause)
+        json.member("trigger_text", event.triggerText)
+        json.member("started_at", milliseconds(event.startedAt))
+        return json.finished()
     }
 
-    static func eventEnd(_ monitor: TrackedMonitor, eventID: UInt64, duration: Double?, started: TrackedMonitor.OpenEvent?, time: Double) -> JSONValue {
-        .object(head(monitor, time: time) + [
-            ("type", .string("end")), ("event_id", .uint(eventID)), ("cause", .from(started?.cause)),
-            ("score", .from(started?.score)), ("trigger_cause", .from(started?.triggerCause)),
-            ("trigger_text", .from(started?.triggerText)), ("started_at", .from(started.map { milliseconds($0.startedAt) })),
-            ("duration", .from(duration.map(milliseconds))),
-        ])
+    static func eventEnd(_ monitor: TrackedMonitor, eventID: UInt64, duration: Double?, started: TrackedMonitor.OpenEvent?, time: Double) -> String {
+        var json = head(monitor, time: time)
+        json.member("type", "end")
+        json.member("event_id", eventID)
+        json.member("cause", started?.cause)
+        json.member("score", started?.score)
+        json.member("trigger_cause", started?.triggerCause)
+        json.member("trigger_text", started?.triggerText)
+        json.member("started_at", started.map { milliseconds($0.startedAt) })
+        json.member("duration", duration.map(milliseconds))
+        return json.finished()
     }
 
-    static func fps(_ monitor: TrackedMonitor, time: Double) -> JSONValue {
+    static func fps(_ monitor: TrackedMonitor, time: Double) -> String {
         let status = monitor.observation?.status
-        return .object(head(monitor, time: time) + [
-            ("capture_fps", .from(status?.captureFPS.map(centi))), ("analysis_fps", .from(status?.analysisFPS.map(centi))),
-            ("last_write_index", .from(status?.lastWriteIndex)), ("image_count", .from(status?.imageCount)),
-        ])
+        var json = head(monitor, time: time)
+        json.member("capture_fps", status?.captureFPS.map(centi))
+        json.member("analysis_fps", status?.analysisFPS.map(centi))
+        json.member("last_write_index", status?.lastWriteIndex)
+        json.member("image_count", status?.imageCount)
+        return json.finished()
     }
 
-    static func removed(_ monitor: TrackedMonitor, time: Double) -> JSONValue {
-        .object(head(monitor, time: time) + [("reason", .string("removed")), ("removed", .bool(true)), ("available", .bool(false))])
+    static func removed(_ monitor: TrackedMonitor, time: Double) -> String {
+        var json = head(monitor, time: time)
+        json.member("reason", "removed")
+        json.member("removed", true)
+        json.member("available", false)
+        return json.finished()
     }
 
     static func milliseconds(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }

@@ -4,6 +4,8 @@
 #include <stdatomic.h>
 #include <string.h>
 
+_Static_assert(sizeof(struct lookout_hot_record) == 64, "a hot record is one cache line");
+
 /* Defined in SegmentGuard.c: the guard the SIGBUS handler jumps to, and its one-time installation. */
 extern _Thread_local sigjmp_buf *volatile lookout_active_guard;
 void lookout_guard_install(void);

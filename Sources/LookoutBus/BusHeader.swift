@@ -25,4 +25,17 @@ public struct BusHeader: Sendable, Equatable {
         if refresh { members.append(("refresh", .bool(true))) }
         return .object(members)
     }
+
+    /// `json` rendered, written straight into bytes: every message sent renders its header.
+    public var rendered: String {
+        var json = JSONWriter(capacity: 128)
+        json.member("v", Self.protocolVersion)
+        json.member("seq", sequence)
+        json.member("gseq", globalSequence)
+        json.member("epoch", epoch)
+        json.member("ts", timestampMilliseconds)
+        json.member("src", source)
+        if refresh { json.member("refresh", true) }
+        return json.finished()
+    }
 }

@@ -56,6 +56,12 @@ public final class BusPublisher {
         send(topic: topic, body: body.rendered(), source: source, retain: retain, refresh: false)
     }
 
+    /// `body`: JSON text rendered by the caller (`JSONWriter`).
+    @discardableResult
+    public func publish(_ topic: String, rendered body: String, source: String, retain: Bool) -> BusMessage {
+        send(topic: topic, body: body, source: source, retain: retain, refresh: false)
+    }
+
     /// Re-sends every retained topic at once with fresh sequence numbers, so a subscriber that missed a change
     /// heals. The agent paces the same work with `beginRefreshCycle()` and `continueRefresh(limit:)`.
     public func republishRetained() {
@@ -188,8 +194,18 @@ public final class BusPublisher {
     @discardableResult
     private func send(topic: String, body: String, source: String, retain: Bool, refresh: Bool) -> BusMessage {
         globalSequence += 1
-        let sequence = (topicSequences[topic] ?? 0) + 1
-        topicSequences[topic] = sequence
+        // One lookup, and the message keeps the topic string already stored: at 4 096 monitors a fresh copy per
+        // retained message was 16 000 small allocations kept alive.
+        var topic = topic
+        let sequence: UInt64
+        if let index = topicSequences.index(forKey: topic) {
+            topic = topicSequences.keys[index]
+            sequence = topicSequences.values[index] + 1
+            topicSequences.values[index] = sequence
+        } else {
+            sequence = 1
+            topicSequences[topic] = sequence
+        }
         let header = BusHeader(
             sequence: sequence, globalSequence: globalSequence, epoch: epoch,
             timestampMilliseconds: Int64((clock() * 1000).rounded()), source: source, refresh: refresh)

@@ -32,7 +32,7 @@ public struct ControlLimits: Sendable, Equatable {
     /// one gets `ERR expired`.
     public var snapshotViews = 8
     /// Snapshot items kept rendered between pages and clients (one per retained topic, about 5.4 MB at 4 096
-    /// monitors); past it, items are rendered for each page again. Dropped after 30 s without a SNAPSHOT.
+    /// monitors); past it, items are rendered for each page again. Dropped after 10 s without a SNAPSHOT.
     public var snapshotItemBytes = 8 * 1024 * 1024
 
     public init() {}

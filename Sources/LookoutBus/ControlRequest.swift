@@ -30,6 +30,9 @@ public enum ControlRequest: Sendable, Equatable {
 
     public static let actions = ["suspend", "resume", "reload"]
 
+    /// The protocol revision this agent speaks (docs/protocol.md, "Revisions"), in PING's reply.
+    public static let protocolRevision = "1.1"
+
     /// Parses the frames after the routing envelope; every failure says what was wrong and how a good request looks.
     public static func parse(_ frames: [[UInt8]]) -> Result<ControlRequest, ControlError> {
         guard let verbBytes = frames.first, !verbBytes.isEmpty else {

@@ -75,11 +75,14 @@ public final class ControlServer {
     }
 
     /// Hands back the snapshot items and views kept for bursts (`SnapshotPager`) once no SNAPSHOT came for
-    /// `idleSeconds`; the agent calls it now and then. `now`: monotonic seconds, as `servePending`'s clock.
-    public func trimIdleCaches(now: Double, idleSeconds: Double = 30) {
-        guard let last = lastSnapshotAt, now - last >= idleSeconds else { return }
+    /// `idleSeconds`; the agent calls it now and then. A frozen view holds every message it froze, even those the
+    /// publisher has replaced since. `now`: monotonic seconds, as `servePending`'s clock. True when it dropped any.
+    @discardableResult
+    public func trimIdleCaches(now: Double, idleSeconds: Double = 10) -> Bool {
+        guard let last = lastSnapshotAt, now - last >= idleSeconds else { return false }
         pager.trim()
         lastSnapshotAt = nil
+        return true
     }
 
     /// Bytes of snapshot items kept for later pages and clients.

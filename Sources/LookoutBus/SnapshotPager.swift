@@ -99,7 +99,7 @@ final class SnapshotPager {
             if let cached, cached.globalSequence == sequence {
                 item = cached.bytes
             } else {
-                item = Array(message.json.rendered().utf8)
+                item = Array(message.itemText.utf8)
                 rendered += item.count
                 keep(item, topic: message.topic, globalSequence: sequence, replacing: cached?.bytes.count)
             }

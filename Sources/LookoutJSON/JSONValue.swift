@@ -76,16 +76,16 @@ public enum JSONValue: Sendable, Equatable {
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
     }
 
-    private static func appendStatic(_ literal: StaticString, to out: inout [UInt8]) {
+    static func appendStatic(_ literal: StaticString, to out: inout [UInt8]) {
         out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
-    private static func append(_ text: String, to out: inout [UInt8]) {
+    static func append(_ text: String, to out: inout [UInt8]) {
         var text = text
         text.withUTF8 { out.append(contentsOf: $0) }
     }
 
-    private static func writeDecimal(_ value: UInt64, to out: inout [UInt8]) {
+    static func writeDecimal(_ value: UInt64, to out: inout [UInt8]) {
         if value < 10 {
             out.append(UInt8(ascii: "0") + UInt8(value))
             return
@@ -104,7 +104,7 @@ public enum JSONValue: Sendable, Equatable {
 
     /// Byte by byte: a byte below 0x20 is never part of a multi-byte UTF-8 sequence, so escaping bytes is escaping
     /// scalars.
-    private static func writeString(_ value: String, to out: inout [UInt8]) {
+    static func writeString(_ value: String, to out: inout [UInt8]) {
         var value = value
         value.withUTF8 { bytes in
             out.append(UInt8(ascii: "\""))

@@ -17,10 +17,18 @@ public final class HotSegmentTable {
 
     public init(count: Int = 0) {
         self.count = count
-        records = .allocate(capacity: max(count, 1))
-        records.initialize(repeating: lookout_hot_record(), count: max(count, 1))
+        records = Self.allocateRecords(count)
         listedBuffer = .allocate(capacity: max(count, 1))
         segments = Array(repeating: nil, count: count)
+    }
+
+    /// Zeroed (not armed), each record on a cache line of its own (a record is 64 bytes).
+    private static func allocateRecords(_ count: Int) -> UnsafeMutablePointer<lookout_hot_record> {
+        let stride = MemoryLayout<lookout_hot_record>.stride
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * stride, alignment: 64)
+        let records = raw.bindMemory(to: lookout_hot_record.self, capacity: max(count, 1))
+        records.initialize(repeating: lookout_hot_record(), count: max(count, 1))
+        return records
     }
 
     deinit {
@@ -33,8 +41,7 @@ public final class HotSegmentTable {
         records.deallocate()
         listedBuffer.deallocate()
         self.count = count
-        records = .allocate(capacity: max(count, 1))
-        records.initialize(repeating: lookout_hot_record(), count: max(count, 1))
+        records = Self.allocateRecords(count)
         listedBuffer = .allocate(capacity: max(count, 1))
         segments = Array(repeating: nil, count: count)
     }

@@ -15,8 +15,12 @@ public final class ZMQSharedBuffer: @unchecked Sendable {
     /// Copies `bytes`; while this buffer lives (cached, or queued in libzmq for any peer) `ledger` counts its size.
     public init(_ bytes: some Collection<UInt8>, ledger: ZMQByteLedger? = nil) {
         // At least one byte: libzmq wants a real pointer even for an empty frame.
-        storage = .allocate(byteCount: max(1, bytes.count), alignment: 1)
-        _ = storage.initializeMemory(as: UInt8.self, from: bytes)
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, bytes.count), alignment: 1)
+        // A String's UTF-8 view is contiguous but `initializeMemory(from:)` would walk it byte by byte.
+        if bytes.withContiguousStorageIfAvailable({ storage.copyMemory(from: UnsafeRawBufferPointer($0)) }) == nil {
+            _ = storage.initializeMemory(as: UInt8.self, from: bytes)
+        }
+        self.storage = storage
         count = bytes.count
         self.ledger = ledger
         ledgerBytes = bytes.count

@@ -11,6 +11,7 @@ struct ControlRequestTests {
     func good() throws {
         #expect(try parse(["PING"]).get() == .ping)
         #expect(try parse(["HEALTH"]).get() == .health)
+        #expect(try parse(["HEALTH", "4096"]).get() == .monitorHealth(monitorID: 4096))
         #expect(try parse(["SNAPSHOT"]).get() == .snapshot(prefix: "", cursor: nil))
         #expect(try parse(["SNAPSHOT", "zm.monitor.7."]).get() == .snapshot(prefix: "zm.monitor.7.", cursor: nil))
         #expect(try parse(["SNAPSHOT", "zm.", "e:9:40"]).get() == .snapshot(prefix: "zm.", cursor: "e:9:40"))
@@ -32,6 +33,7 @@ struct ControlRequestTests {
         (["TRIGGER", "7", "on", #"{"cause":5}"#], "bad_request"),
         (["TRIGGER", "7", "on", #"{"score":50.5}"#], "bad_request"), (["TRIGGER", "7", "on", #"{"score":1e12}"#], "bad_request"), (["TRIGGER", "7", "on", "[1]"], "bad_request"),
         (["ACTION", "7"], "bad_request"), (["ACTION", "7", "format"], "bad_request"),
+        (["HEALTH", "07"], "bad_request"), (["HEALTH", "7", "8"], "bad_request"),
     ] as [([String], String)])
     func bad(frames: [String], code: String) {
         guard case let .failure(error) = parse(frames) else {

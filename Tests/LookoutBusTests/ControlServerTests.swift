@@ -87,6 +87,38 @@ struct ControlServerTests {
         #expect(items.map { $0["header"]?["gseq"]?.uint64Value ?? 0 } == frozen.messages.map(\.header.globalSequence))
     }
 
+    /// Every page of `SNAPSHOT zm.`, following `next`.
+    private func wholeSnapshot(_ fixture: Fixture) throws -> [JSONValue] {
+        var pages: [JSONValue] = [try fixture.ask(["SNAPSHOT", "zm."]).body]
+        while let next = pages.last?["next"]?.stringValue { pages.append(try fixture.ask(["SNAPSHOT", "zm.", next]).body) }
+        return pages
+    }
+
+    @Test("clients that freeze snapshots at different gseqs share the unchanged items: the second costs the changed ones")
+    func laterSnapshotsReuseRenderedItems() throws {
+        let measured = try Fixture(context, limits: small())
+        measured.retain(40, bodyBytes: 300)
+        let snapshotBytes = try wholeSnapshot(measured).reduce(0) { $0 + $1.rendered().utf8.count }
+        // A budget that one snapshot and a quarter more fit, with a clock that never refills it.
+        var limits = small()
+        limits.renderedBytesPerSecond = snapshotBytes + snapshotBytes / 4
+        let fixture = try Fixture(context, limits: limits)
+        fixture.retain(40, bodyBytes: 300)
+        _ = try wholeSnapshot(fixture)
+        fixture.publisher.publish("zm.monitor.7.state", .object([("pad", .string("changed"))]), source: "zm", retain: true)
+        let second = try wholeSnapshot(fixture)
+        #expect(second.allSatisfy { $0["code"] == nil }, "the second client was refused: \(second.last?.rendered() ?? "")")
+        let frozen = fixture.publisher.snapshot(prefix: "zm.")
+        let items = second.flatMap { $0["items"]?.arrayValue ?? [] }
+        #expect(second.allSatisfy { $0["gseq"]?.uint64Value == frozen.globalSequence })
+        #expect(items.map { $0["header"]?["gseq"]?.uint64Value ?? 0 } == frozen.messages.map(\.header.globalSequence))
+        #expect(items.first { $0["topic"]?.stringValue == "zm.monitor.7.state" }?["body"]?["pad"]?.stringValue == "changed")
+        #expect(fixture.server.counters.busy == 0)
+        #expect(fixture.server.snapshotItemBytes > 40 * 300)
+        fixture.server.trimIdleCaches(now: 1000)
+        #expect(fixture.server.snapshotItemBytes == 0, "kept items are handed back after a while without SNAPSHOT")
+    }
+
     @Test("a cursor refers to a held view of this run, else a clear error")
     func cursorErrors() throws {
         var limits = small()

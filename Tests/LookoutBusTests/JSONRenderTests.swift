@@ -1,3 +1,4 @@
+@testable import LookoutBus
 import LookoutJSON
 import Testing
 
@@ -36,5 +37,35 @@ struct JSONRenderTests {
         #expect(value.rendered() == #"{"a":[1,"x"],"b":{},"c":[]}"#)
         #expect(value.rendered(pretty: true) == "{\n  \"a\": [\n    1,\n    \"x\"\n  ],\n  \"b\": {},\n  \"c\": []\n}")
         #expect(JSONValue.object([("k\"", .null)]).rendered() == #"{"k\"":null}"#)
+    }
+
+    @Test("JSONWriter writes exactly what the same members as a JSONValue render to")
+    func writerMatchesTree() {
+        var json = JSONWriter(capacity: 8)
+        json.member("id", 7)
+        json.member("neg", Int32(-12))
+        json.member("big", UInt64.max)
+        json.member("none", Int?.none)
+        json.member("name", "Front \"door\"\n")
+        json.member("missing", String?.none)
+        json.member("time", 1795319193.111)
+        json.member("inf", Double.infinity)
+        json.member("flag", true)
+        json.member("maybe", Bool?.none)
+        json.member("body", raw: #"{"a":[1,2]}"#)
+        let tree: JSONValue = .object([
+            ("id", .from(7)), ("neg", .from(Int32(-12))), ("big", .uint(.max)), ("none", .null),
+            ("name", .string("Front \"door\"\n")), ("missing", .null), ("time", .double(1795319193.111)),
+            ("inf", .double(.infinity)), ("flag", .bool(true)), ("maybe", .null), ("body", .raw(#"{"a":[1,2]}"#)),
+        ])
+        #expect(json.finished() == tree.rendered())
+        var empty = JSONWriter()
+        #expect(empty.finished() == "{}")
+        for refresh in [false, true] {
+            let header = BusHeader(sequence: 3, globalSequence: 99, epoch: "e\"1", timestampMilliseconds: -5, source: "zm", refresh: refresh)
+            #expect(header.rendered == header.json.rendered())
+            let message = BusMessage(topic: "zm.monitor.1.state", header: header, body: #"{"state":"IDLE"}"#)
+            #expect(message.itemText == message.json.rendered())
+        }
     }
 }
