@@ -93,7 +93,8 @@ extension AgentLoop {
 
     /// Why the state changed, most significant first.
     static func changeReason(_ reading: SFBChannelFollower.Reading, previous: SFBChannelFollower.Reading?, published: ChannelStateKey?) -> String {
-        if let restart = reading.reopened { return "producer_restarted:\(restart.rawValue)" }
+        if let header = reading.header, header.runState != .running { return header.runState?.name ?? "not_running" }
+        if let restart = reading.reopened, restart != .notRunning { return "producer_restarted:\(restart.rawValue)" }
         if let error = reading.error { return error.code.rawValue }
         guard published != nil, let before = previous else { return "appeared" }
         if before.header == nil { return "recovered" }

@@ -27,7 +27,7 @@ final class TrackedChannel {
     /// `running`, `initialising`, `stopping` (the producer's own word), or `unavailable` / `refused` when the file
     /// cannot be read.
     var state: String {
-        if let header = reading?.header { return header.runState?.name ?? "unknown" }
+        if let header = reading?.header { return header.runState?.name ?? "unknown state \(header.state)" }
         switch reading?.error?.code {
         case .notFound?, .notInitialised?, .shrunk?, nil: return "unavailable"
         default: return "refused"

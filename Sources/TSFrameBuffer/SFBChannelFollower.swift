@@ -64,9 +64,12 @@ public final class SFBChannelFollower {
             let reader = try openIfNeeded(monotonic: monotonic)
             let header = try reader.header()
             guard header.runState == .running else {
+                // Initialising or stopping: say so with the header read, and look again (within a second).
                 self.reader = nil
                 let state = header.runState?.name ?? "unknown state \(header.state)"
-                throw FrameSourceError(.notInitialised, "\(path): the producer's state is \(state), not running")
+                let error = FrameSourceError(.notInitialised, "\(path): the producer's state is \(state), not running")
+                remember(error, monotonic: monotonic)
+                return Reading(header: header, error: error, reopened: restart, stalled: true)
             }
             account(writeSeq: header.writeSeq, slots: reader.slotCount, monotonic: monotonic)
             let newest = try? reader.newestFrame()
