@@ -90,8 +90,11 @@ public final class SFB1Reader: FrameSource {
         public let slot: Int
         public let sequence: UInt64
         public let descriptor: SFB1SlotDescriptor
-        /// Even, unchanged across the copy, and the byte count in range: the copy is whole.
-        public let consistent: Bool
+        /// Even and unchanged across the copy: nothing was written meanwhile.
+        public let stable: Bool
+        /// Stable, and the byte count in range: the copy is whole.
+        public var consistent: Bool { stable && Int(descriptor.bytes) <= slotSize }
+        let slotSize: Int
     }
 
     /// Reads slot `slot`'s descriptor (and pixels into `buffer`) once, without retrying.
@@ -109,8 +112,7 @@ public final class SFB1Reader: FrameSource {
                 throw Self.translate(error)
             }
             let descriptor = SFB1SlotDescriptor(UnsafeRawBufferPointer(copy))
-            let inRange = Int(descriptor.bytes) <= slotSize
-            return SlotRead(slot: slot, sequence: read.sequenceBefore, descriptor: descriptor, consistent: read.consistent && inRange)
+            return SlotRead(slot: slot, sequence: read.sequenceBefore, descriptor: descriptor, stable: read.consistent, slotSize: slotSize)
         }
     }
 
@@ -128,10 +130,11 @@ public final class SFB1Reader: FrameSource {
             let slot = Int((published - 1) % UInt64(slotCount))
             let read = try readSlot(slot, into: buffer)
             let bytes = Int(read.descriptor.bytes)
-            if read.sequence & 1 == 0, bytes > slotSize {
+            guard read.stable, read.sequence >= 2 else { continue }
+            // A stable descriptor that names more bytes than its slot holds: the producer is broken, not busy.
+            guard bytes <= slotSize else {
                 throw FrameSourceError(.badHeader, "\(path): slot \(slot) says \(bytes) bytes, more than slot_size \(slotSize)")
             }
-            guard read.consistent, read.sequence >= 2 else { continue }
             if let buffer, bytes > buffer.count {
                 throw FrameSourceError(.bufferTooSmall, "\(path): a frame of \(bytes) bytes does not fit a buffer of \(buffer.count)")
             }
