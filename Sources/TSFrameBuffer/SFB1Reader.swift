@@ -23,10 +23,14 @@ public final class SFB1Reader: FrameSource {
 
     /// Opens without blocking or following links, refuses anything but a regular file owned by one of `owners`,
     /// maps it whole and validates the header against the file's size.
-    public init(path: String, owners: SegmentOwners = .standard) throws(FrameSourceError) {
+    ///
+    /// - Parameter headerOnly: map only the 4096-byte header (metadata, liveness, descriptors; no pixels). A poller
+    ///   that never copies frames keeps its resident set at one page per channel: touching a page of a larger
+    ///   mapping brings up to 64 KiB of its neighbours in (the kernel's fault-around).
+    public init(path: String, owners: SegmentOwners = .standard, headerOnly: Bool = false) throws(FrameSourceError) {
         let mapping: MappedSegment
         do throws(SegmentError) {
-            mapping = try MappedSegment(path: path, owners: owners)
+            mapping = try MappedSegment(path: path, prefix: headerOnly ? SFB1Layout.headerSize : nil, owners: owners)
         } catch {
             throw Self.translate(error)
         }
@@ -62,7 +66,10 @@ public final class SFB1Reader: FrameSource {
     }
 
     public func copyNewestFrame(into buffer: UnsafeMutableRawBufferPointer) throws(FrameSourceError) -> FrameMetadata? {
-        try readNewest(into: buffer)
+        guard mapping.mappedLength == mapping.length else {
+            throw FrameSourceError(.system, "\(path) was opened for its header only; open it whole to copy frames")
+        }
+        return try readNewest(into: buffer)
     }
 
     public func liveness() throws(FrameSourceError) -> FrameLiveness {
@@ -107,7 +114,8 @@ public final class SFB1Reader: FrameSource {
                 read = try mapping.seqlockRead(
                     sequenceOffset: descriptorOffset + SFB1Layout.Descriptor.seq, descriptorOffset: descriptorOffset,
                     descriptorCopy: copy, bytesOffset: SFB1Layout.Descriptor.bytes,
-                    pixelOffset: SFB1Layout.slotOffset(slot: slot, slotSize: slotSize), pixelLimit: slotSize, pixelCopy: buffer)
+                    pixelOffset: SFB1Layout.slotOffset(slot: slot, slotSize: slotSize), pixelLimit: buffer == nil ? 0 : slotSize,
+                    pixelCopy: buffer)
             } catch {
                 throw Self.translate(error)
             }
