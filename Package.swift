@@ -140,7 +140,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "LookoutIntegrationTests",
-            dependencies: ["ZMShm", "ZMConfig", "MariaDB", "MonitorState", "LookoutCLI", "DemoSimulator", "SegmentFuzzing"]
+            dependencies: ["ZMShm", "ZMConfig", "MariaDB", "MonitorState", "LookoutCLI", "DemoSimulator", "SegmentFuzzing", "FrameSource"]
         ),
         .target(name: "ZMLogTestSupport", dependencies: ["ZMLog"], path: "Tests/ZMLogTestSupport"),
         .testTarget(

@@ -14,7 +14,8 @@ final class FrameRelay {
     let interval: Double
     private(set) var counters = Counters()
     private var nextDue = 0.0
-    private var lastFrame: UInt64?
+    /// The frame relayed last: its number and capture time (a ZoneMinder ring may not number its images).
+    private var lastFrame: (number: UInt64, capture: Int64)?
 
     struct Counters {
         var sent: UInt64 = 0
@@ -44,7 +45,7 @@ final class FrameRelay {
             counters.readFailures += 1
             return
         }
-        guard newest.frameNumber != lastFrame else { return }
+        if let last = lastFrame, last.number == newest.frameNumber, last.capture == newest.captureNanoseconds { return }
         let capacity = source.maximumFrameBytes
         guard ledger.bytes + capacity <= maxBytesInFlight else {
             counters.droppedInFlight += 1
@@ -59,7 +60,7 @@ final class FrameRelay {
             counters.readFailures += 1
             return
         }
-        lastFrame = frame.frameNumber
+        lastFrame = (frame.frameNumber, frame.captureNanoseconds)
         if publisher.publish(topic, body(frame), source: topic.hasPrefix("ts.") ? "ts" : "zm", attachment: buffer) == .sent {
             counters.sent += 1
             counters.bytes += UInt64(frame.bytes)

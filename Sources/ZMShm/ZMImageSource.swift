@@ -35,7 +35,10 @@ public final class ZMImageSource: FrameSource {
             let status = try segment.status()
             guard status.lastWriteIndex >= 0, Int(status.lastWriteIndex) < geometry.imageBufferCount else { return nil }
             let format = try segment.snapshotFormat()
-            return metadata(number: UInt64(max(0, status.imageCount ?? 0)), captureSeconds: status.lastWriteTime * 1_000_000_000, subpixelOrder: format)
+            let stampOffset = geometry.timestampsOffset + 16 * Int(status.lastWriteIndex)
+            let stamp = try segment.mapping.withCopy(offset: stampOffset, count: 16) { SegmentDecoder.timeval($0, at: 0) }
+            let capture = stamp.seconds * 1_000_000_000 + stamp.microseconds * 1000
+            return metadata(number: UInt64(max(0, status.imageCount ?? 0)), captureSeconds: capture, subpixelOrder: format)
         } catch {
             throw Self.translate(error)
         }
