@@ -117,6 +117,7 @@ let package = Package(
         .testTarget(name: "LookoutBusTests", dependencies: ["LookoutBus", "ZeroMQ", "LookoutJSON"]),
         .testTarget(name: "LookoutTOMLTests", dependencies: ["LookoutTOML"]),
         .testTarget(name: "LookoutHealthTests", dependencies: ["LookoutHealth", "LookoutJSON"]),
+        .testTarget(name: "LookoutMQTTTests", dependencies: ["LookoutMQTT", "LookoutJSON"]),
         .testTarget(
             name: "AgentTests",
             dependencies: [
