@@ -40,13 +40,13 @@ def start_broker(directory):
     raise SystemExit("mosquitto did not start")
 
 
-def start_agent(directory, tag, extra_toml, arguments):
+def start_agent(directory, tag, extra_toml, arguments, env=None):
     pub, control = f"ipc://{directory}/{tag}.pub", f"ipc://{directory}/{tag}.ctl"
     config = f"{directory}/{tag}.toml"
     with open(config, "w") as f:
         f.write(f"[zoneminder]\nuse_database = false\n[log]\nsocket = \"{directory}/{tag}.log.sock\"\n" + extra_toml)
     agent = subprocess.Popen([LOOKOUT, "run", "--config", config, "--pub", pub, "--control", control] + arguments,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     req = zmq.Context.instance().socket(zmq.REQ)
     req.setsockopt(zmq.LINGER, 0)
     req.connect(control)
@@ -119,10 +119,12 @@ def latency(samples, port):
             "extra_p50": statistics.median([m - b for m, b in zip(mqtt_ms, bus_ms)])}
 
 
-def rss(port, bridge, settle):
+def rss(port, bridge, settle, preload=False):
+    """preload: the bridge off, libmosquitto preloaded: what linking it (instead of dlopen) would cost every agent."""
     directory = tempfile.mkdtemp(prefix="lookout-mqtt-rss-")
     extra = f"[mqtt]\nurl = \"mqtt://127.0.0.1:{port}\"\nnode = \"rss\"\ndiscovery = true\n" if bridge else ""
-    agent, _, req = start_agent(directory, "rss", extra, ["--demo"])
+    env = dict(os.environ, LD_PRELOAD="libmosquitto.so.1") if preload else None
+    agent, _, req = start_agent(directory, "rss", extra, ["--demo"], env)
     time.sleep(settle)
     h = health(req)
     with open(f"/proc/{agent.pid}/status") as f:
@@ -144,14 +146,15 @@ def main():
     directory = tempfile.mkdtemp(prefix="lookout-mqtt-broker-")
     broker, port = start_broker(directory)
     try:
-        lat, off, on = [], [], []
+        lat, off, on, linked = [], [], [], []
         for run in range(runs):
             load = open("/proc/loadavg").read().split()[:3]
             lat.append(latency(samples, port))
             off.append(rss(port, False, settle))
             on.append(rss(port, True, settle))
+            linked.append(rss(port, False, settle, preload=True))
             print(f"run {run + 1}: load {' '.join(load)}; latency {json.dumps({k: round(v, 2) for k, v in lat[-1].items()})}; "
-                  f"rss off {off[-1]}; rss on {on[-1]}", flush=True)
+                  f"rss off {off[-1]}; rss on {on[-1]}; rss off, libmosquitto preloaded {linked[-1]}", flush=True)
 
         def spread(values):
             values = sorted(values)
@@ -166,9 +169,11 @@ def main():
         print(f"| ratio MQTT / bus p50 | {spread([r['mqtt_p50'] / r['bus_p50'] for r in lat])} | |")
         print("\n| agent --demo | VmRSS KiB | RssAnon | RssFile | libssl mapped |")
         print("|---|---|---|---|---|")
-        for name, rows in (("bridge off", off), ("bridge on, connected", on)):
+        for name, rows in (("bridge off (libmosquitto not loaded)", off), ("bridge on, connected", on),
+                           ("bridge off, libmosquitto preloaded (as if linked)", linked)):
             print(f"| {name} | {spread([r['rss'] for r in rows])} | {spread([r['anon'] for r in rows])} | "
                   f"{spread([r['file'] for r in rows])} | {rows[0]['libssl']} |")
+        print(f"| linked − off (medians) | {statistics.median([r['rss'] for r in linked]) - statistics.median([r['rss'] for r in off]):.0f} | | | |")
         print(f"| on − off (medians) | {statistics.median([r['rss'] for r in on]) - statistics.median([r['rss'] for r in off]):.0f} | | | |")
     finally:
         broker.kill()
