@@ -61,6 +61,7 @@ final class MosquittoClient {
 
     static func describe(_ code: Int32) -> String {
         if code == MOSQ_ERR_ERRNO.rawValue { return String(cString: strerror(errno)) }
+        if code == MOSQ_ERR_KEEPALIVE.rawValue { return "no answer from the broker within the keepalive" }
         return String(cString: mosquitto_strerror(code))
     }
 
