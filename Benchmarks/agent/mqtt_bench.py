@@ -119,10 +119,11 @@ def latency(samples, port):
             "extra_p50": statistics.median([m - b for m, b in zip(mqtt_ms, bus_ms)])}
 
 
-def rss(port, bridge, settle, preload=False):
+def rss(port, bridge, settle, preload=False, monitors=3):
     """preload: the bridge off, libmosquitto preloaded: what linking it (instead of dlopen) would cost every agent."""
     directory = tempfile.mkdtemp(prefix="lookout-mqtt-rss-")
-    extra = f"[mqtt]\nurl = \"mqtt://127.0.0.1:{port}\"\nnode = \"rss\"\ndiscovery = true\n" if bridge else ""
+    extra = f"[demo]\nmonitors = {monitors}\n"
+    extra += f"[mqtt]\nurl = \"mqtt://127.0.0.1:{port}\"\nnode = \"rss\"\ndiscovery = true\n" if bridge else ""
     env = dict(os.environ, LD_PRELOAD="libmosquitto.so.1") if preload else None
     agent, _, req = start_agent(directory, "rss", extra, ["--demo"], env)
     time.sleep(settle)
@@ -141,6 +142,9 @@ def rss(port, bridge, settle, preload=False):
 
 def main():
     samples = int(os.environ.get("LATENCY_SAMPLES", "200"))
+    if samples == 0:  # RSS only
+        samples = None
+    monitors = int(os.environ.get("RSS_MONITORS", "3"))
     runs = int(os.environ.get("RUNS", "3"))
     settle = float(os.environ.get("RSS_SETTLE", "10"))
     directory = tempfile.mkdtemp(prefix="lookout-mqtt-broker-")
@@ -149,11 +153,13 @@ def main():
         lat, off, on, linked = [], [], [], []
         for run in range(runs):
             load = open("/proc/loadavg").read().split()[:3]
-            lat.append(latency(samples, port))
-            off.append(rss(port, False, settle))
-            on.append(rss(port, True, settle))
-            linked.append(rss(port, False, settle, preload=True))
-            print(f"run {run + 1}: load {' '.join(load)}; latency {json.dumps({k: round(v, 2) for k, v in lat[-1].items()})}; "
+            if samples:
+                lat.append(latency(samples, port))
+            off.append(rss(port, False, settle, monitors=monitors))
+            on.append(rss(port, True, settle, monitors=monitors))
+            linked.append(rss(port, False, settle, preload=True, monitors=monitors))
+            latency_text = json.dumps({k: round(v, 2) for k, v in lat[-1].items()}) if samples else "-"
+            print(f"run {run + 1}: load {' '.join(load)}; latency {latency_text}; "
                   f"rss off {off[-1]}; rss on {on[-1]}; rss off, libmosquitto preloaded {linked[-1]}", flush=True)
 
         def spread(values):
@@ -161,13 +167,14 @@ def main():
             return f"{values[0]:.2f} / {statistics.median(values):.2f} / {values[-1]:.2f}"
 
         print(f"\n{samples} alarms per run, {runs} runs (min / median / max of the runs)\n")
-        print("| path | p50 ms | p99 ms |")
-        print("|---|---|---|")
-        print(f"| ZeroMQ bus (pyzmq SUB) | {spread([r['bus_p50'] for r in lat])} | {spread([r['bus_p99'] for r in lat])} |")
-        print(f"| MQTT (agent → mosquitto → paho) | {spread([r['mqtt_p50'] for r in lat])} | {spread([r['mqtt_p99'] for r in lat])} |")
-        print(f"| MQTT − bus, same alarm | {spread([r['extra_p50'] for r in lat])} (p50) | |")
-        print(f"| ratio MQTT / bus p50 | {spread([r['mqtt_p50'] / r['bus_p50'] for r in lat])} | |")
-        print("\n| agent --demo | VmRSS KiB | RssAnon | RssFile | libssl mapped |")
+        if samples:
+            print("| path | p50 ms | p99 ms |")
+            print("|---|---|---|")
+            print(f"| ZeroMQ bus (pyzmq SUB) | {spread([r['bus_p50'] for r in lat])} | {spread([r['bus_p99'] for r in lat])} |")
+            print(f"| MQTT (agent → mosquitto → paho) | {spread([r['mqtt_p50'] for r in lat])} | {spread([r['mqtt_p99'] for r in lat])} |")
+            print(f"| MQTT − bus, same alarm | {spread([r['extra_p50'] for r in lat])} (p50) | |")
+            print(f"| ratio MQTT / bus p50 | {spread([r['mqtt_p50'] / r['bus_p50'] for r in lat])} | |")
+        print(f"\n| agent --demo, {monitors} monitors | VmRSS KiB | RssAnon | RssFile | libssl mapped |")
         print("|---|---|---|---|---|")
         for name, rows in (("bridge off (libmosquitto not loaded)", off), ("bridge on, connected", on),
                            ("bridge off, libmosquitto preloaded (as if linked)", linked)):

@@ -90,6 +90,15 @@ final class MosquittoClient {
         _ = mosquitto_subscribe(handle, nil, pattern, qos)
     }
 
+    /// A code from `read`/`write` that means the connection failed (a refused or reset connection, a TLS error):
+    /// not success, not "would block", not "no connection yet".
+    static let success = MOSQ_ERR_SUCCESS.rawValue
+
+    static func isFailure(_ code: Int32) -> Bool {
+        guard code > 0, code != MOSQ_ERR_NO_CONN.rawValue else { return false }
+        return !(code == MOSQ_ERR_ERRNO.rawValue && (errno == EAGAIN || errno == EWOULDBLOCK))
+    }
+
     /// Each returns libmosquitto's code: anything but success means the connection is gone.
     func read() -> Int32 { mosquitto_loop_read(handle, 1) }
     func write() -> Int32 { mosquitto_loop_write(handle, 1) }
