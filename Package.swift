@@ -132,6 +132,7 @@ let package = Package(
         .testTarget(name: "LookoutTOMLTests", dependencies: ["LookoutTOML"]),
         .testTarget(name: "ZMTriggerTests", dependencies: ["ZMTrigger"]),
         .testTarget(name: "LookoutHealthTests", dependencies: ["LookoutHealth", "LookoutJSON"]),
+        .testTarget(name: "LookoutMQTTTests", dependencies: ["LookoutMQTT", "LookoutJSON"]),
         .testTarget(
             name: "AgentTests",
             dependencies: [

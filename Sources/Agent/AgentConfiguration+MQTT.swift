@@ -35,6 +35,8 @@ extension AgentConfiguration {
         public var allowCommands = false
         public var queueBytes = 1 << 20
 
+        public init() {}
+
         public var enabled: Bool { !host.isEmpty }
 
         /// Applies `mqtt://HOST[:PORT]` / `mqtts://HOST[:PORT]`; the reason when it is not one.

@@ -115,7 +115,8 @@ public enum LookoutAgent {
         }
         services.append(.init(service: AgentService(loop: loop)))
         // After the loop, so it stops first (services stop in reverse order) and can still say `offline`.
-        if let bridge { services.append(.init(service: MQTTService(bridge: bridge))) }
+        // A bridge that cannot run (libmosquitto missing) says so in the log and HEALTH; the agent keeps monitoring.
+        if let bridge { services.append(.init(service: MQTTService(bridge: bridge), successTerminationBehavior: .ignore)) }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         defer { zmtrigger?.stop() }
         try await group.run()

@@ -66,6 +66,20 @@ public enum PrometheusText {
             out.family("lookout_log_rows_dropped_total", "counter", "Log rows dropped because the spool was full.")
             out.sample("lookout_log_rows_dropped_total", [:], database["dropped"]?.number ?? 0)
         }
+        // The MQTT bridge (docs/mqtt.md), when it is on.
+        if let mqtt = health["mqtt"], let connected = mqtt["connected"]?.boolNumber {
+            out.family("lookout_mqtt_connected", "gauge", "1 when the MQTT bridge is connected to its broker.")
+            out.sample("lookout_mqtt_connected", [:], connected)
+            for (name, type, key, help) in [
+                ("lookout_mqtt_published_total", "counter", "published", "Messages the MQTT broker acknowledged."),
+                ("lookout_mqtt_dropped_total", "counter", "dropped", "Events dropped because the MQTT queue was full."),
+                ("lookout_mqtt_disconnects_total", "counter", "disconnects", "MQTT connections lost, refused or failed."),
+                ("lookout_mqtt_queued_bytes", "gauge", "queued_bytes", "Bytes of events waiting for the MQTT broker."),
+            ] {
+                out.family(name, type, help)
+                out.sample(name, [:], mqtt[key]?.number ?? 0)
+            }
+        }
 
         let monitors = health["monitors"]?.arrayValue ?? []
         func labels(_ monitor: JSONValue) -> [String: String] {

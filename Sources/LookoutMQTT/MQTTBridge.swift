@@ -71,10 +71,15 @@ public final class MQTTBridge: @unchecked Sendable {
                 [bus.subscriber, bus.control], fileDescriptor: socket, events: events, timeoutMilliseconds: 100))
                 ?? ZMQPoll.Readiness(sockets: [false, false], fileDescriptor: 0)
             if let client {
-                if ready.fileDescriptor & Int16(POLLIN | POLLERR | POLLHUP) != 0 { _ = client.read() }
-                if ready.fileDescriptor & Int16(POLLOUT) != 0 { _ = client.write() }
+                var code = MosquittoClient.success
+                if ready.fileDescriptor & Int16(POLLIN | POLLERR | POLLHUP) != 0 { code = client.read() }
+                if ready.fileDescriptor & Int16(POLLOUT) != 0, !MosquittoClient.isFailure(code) { code = client.write() }
                 _ = client.housekeeping()
                 handleClientEvents(client, bus: bus, now: clock.now)
+                // A connection that failed before CONNACK (refused, TLS) reports no disconnect: retry now, not after the keepalive.
+                if MosquittoClient.isFailure(code), client === self.client {
+                    lose(client, reason: "connection failed: \(MosquittoClient.describe(code))", now: clock.now)
+                }
             }
             if ready.sockets[0] { receiveBus(bus) }
             if ready.sockets[1] { receiveReplies(bus) }

@@ -61,6 +61,7 @@ final class MosquittoClient {
 
     static func describe(_ code: Int32) -> String {
         if code == MOSQ_ERR_ERRNO.rawValue { return String(cString: strerror(errno)) }
+        if code == MOSQ_ERR_KEEPALIVE.rawValue { return "no answer from the broker within the keepalive" }
         return String(cString: mosquitto_strerror(code))
     }
 
@@ -87,6 +88,15 @@ final class MosquittoClient {
 
     func subscribe(_ pattern: String, qos: Int32) {
         _ = mosquitto_subscribe(handle, nil, pattern, qos)
+    }
+
+    /// A code from `read`/`write` that means the connection failed (a refused or reset connection, a TLS error):
+    /// not success, not "would block", not "no connection yet".
+    static let success = MOSQ_ERR_SUCCESS.rawValue
+
+    static func isFailure(_ code: Int32) -> Bool {
+        guard code > 0, code != MOSQ_ERR_NO_CONN.rawValue else { return false }
+        return !(code == MOSQ_ERR_ERRNO.rawValue && (errno == EAGAIN || errno == EWOULDBLOCK))
     }
 
     /// Each returns libmosquitto's code: anything but success means the connection is gone.

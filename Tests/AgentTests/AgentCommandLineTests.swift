@@ -185,3 +185,26 @@ struct AgentEpochTests {
         #expect(Set(many).count == many.count)
     }
 }
+
+@Suite("lookout-agent command line: --mqtt")
+struct AgentMQTTCommandLineTests {
+    @Test("--mqtt survives the round trip, turns the bridge on with that broker, and a URL that is not MQTT names the flag")
+    func mqttFlag() throws {
+        var overrides = LookoutAgent.Overrides()
+        overrides.mqtt = "mqtt://broker.lan:1884"
+        overrides.configPath = "/nonexistent/lookout.toml"
+        #expect(overrides.arguments.suffix(2) == ["--mqtt", "mqtt://broker.lan:1884"])
+        #expect(try LookoutAgent.Overrides(arguments: overrides.arguments).mqtt == "mqtt://broker.lan:1884")
+        #expect(LookoutAgent.Overrides.usage.contains("--mqtt"))
+        overrides.configPath = nil
+        let configuration = try LookoutAgent.configuration(overrides)
+        #expect(configuration.mqtt.enabled && configuration.mqtt.host == "broker.lan" && configuration.mqtt.port == 1884)
+        overrides.mqtt = "http://broker.lan"
+        #expect(throws: AgentConfigurationError.self) { try LookoutAgent.configuration(overrides) }
+        do {
+            _ = try LookoutAgent.configuration(overrides)
+        } catch {
+            #expect(error.key == "--mqtt")
+        }
+    }
+}

@@ -114,3 +114,49 @@ struct AgentConfigurationTests {
         #expect(configuration.bus.tcp == "tcp://0.0.0.0:5680")
     }
 }
+
+@Suite("agent configuration: [mqtt]")
+struct AgentMQTTConfigurationTests {
+    @Test("[mqtt] url, node, credentials file, TLS paths and bounds are read; the bridge is on only with a broker")
+    func values() throws {
+        #expect(AgentConfiguration().mqtt.enabled == false)
+        let configuration = try AgentConfiguration.parse("""
+            [mqtt]
+            url = "mqtts://broker.example:8884"
+            node = "nvr-7"
+            username = "lookout"
+            password_file = "/etc/lookout/mqtt.password"
+            tls_ca = "/etc/ssl/ca.pem"
+            keepalive = 10
+            discovery = true
+            allow_commands = true
+            queue_bytes = 65536
+            """, file: "t.toml")
+        let mqtt = configuration.mqtt
+        #expect(mqtt.enabled)
+        #expect(mqtt.host == "broker.example" && mqtt.port == 8884 && mqtt.tls)
+        #expect(mqtt.node == "nvr-7" && mqtt.username == "lookout" && mqtt.passwordFile == "/etc/lookout/mqtt.password")
+        #expect(mqtt.caFile == "/etc/ssl/ca.pem" && mqtt.keepalive == 10 && mqtt.discovery && mqtt.allowCommands && mqtt.queueBytes == 65536)
+        var plain = AgentConfiguration.MQTT()
+        #expect(plain.apply(url: "mqtt://[::1]:1884") == nil)
+        #expect(plain.host == "::1" && plain.port == 1884 && !plain.tls)
+    }
+
+    @Test("mistakes name the key: a URL that is not MQTT or carries credentials, a node that is not a topic level, both password kinds")
+    func mistakes() {
+        for (text, key) in [
+            ("url = \"http://x\"", "mqtt.url"), ("url = \"mqtt://user:pw@host\"", "mqtt.url"), ("url = \"mqtt://h:70000\"", "mqtt.url"),
+            ("host = \"h\"\nnode = \"a/b\"", "mqtt.node"), ("host = \"h\"\nnode = \"+\"", "mqtt.node"),
+            ("host = \"h\"\npassword = \"p\"\npassword_file = \"/f\"", "mqtt.password_file"),
+            ("host = \"h\"\ntls_cert = \"/c\"", "mqtt.tls_key"), ("host = \"h\"\nkeepalive = 1", "mqtt.keepalive"),
+            ("host = \"h\"\nbroker = \"b\"", "mqtt.broker"),
+        ] {
+            do {
+                _ = try AgentConfiguration.parse("[mqtt]\n\(text)\n", file: "t.toml")
+                Issue.record("accepted: \(text)")
+            } catch {
+                #expect(error.key == key, "\(text): \(error)")
+            }
+        }
+    }
+}

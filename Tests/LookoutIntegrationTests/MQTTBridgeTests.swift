@@ -160,6 +160,39 @@ struct MQTTBridgeTests {
         withExtendedLifetime(listener) {}
     }
 
+    @Test("a stopped broker (SIGSTOP) does not slow the poll loop; events made meanwhile wait and arrive after SIGCONT")
+    func stoppedBrokerThenResumed() throws {
+        let broker = try MosquittoBroker()
+        let agent = try AgentProcess(toml: "[control]\nallow_commands = true\n" + Self.toml(port: broker.port, node: "paused", "keepalive = 5\n"))
+        defer { agent.directory.cleanup() }
+        _ = try agent.waitReady()
+        _ = try Self.awaitRetained(broker, node: "paused", Self.demoTopics)
+        let first = agent.health()
+        broker.signal(SIGSTOP)
+        // Each round trip waits for the agent's own poll to see the alarm start and end: events exist on the bus.
+        for command in ["on", "cancel", "on", "cancel"] {
+            _ = try BusClient.request(agent.control, ["TRIGGER", "1", command])
+            let want = command == "on" ? "ALARM" : "IDLE"
+            _ = Peer.waitUntil(timeout: 10, every: 0.05) {
+                (agent.health()["monitors"] as? [[String: Any]] ?? []).first { $0["monitor_id"] as? Int == 1 }?["state"] as? String == want
+            }
+        }
+        #expect(Peer.waitUntil(timeout: 30, every: 0.2) { agent.mqttHealth()["connected"] as? Bool == false }, "keepalive noticed the silence")
+        let stopped = agent.health()
+        let waiting = (stopped["mqtt"] as? [String: Any])?["queued_events"] as? Int ?? 0
+        #expect(waiting >= 2, "the events wait: \(stopped["mqtt"] ?? "")")
+        let polls = (stopped["polls"] as? Int ?? 0) - (first["polls"] as? Int ?? 0)
+        let seconds = (stopped["uptime"] as? Double ?? 0) - (first["uptime"] as? Double ?? 0)
+        #expect(Double(polls) >= 0.8 * 10 * seconds, "\(polls) polls in \(seconds) s")
+        broker.signal(SIGCONT)
+        #expect(Peer.waitUntil(timeout: 60, every: 0.2) {
+            let mqtt = agent.mqttHealth()
+            return mqtt["connected"] as? Bool == true && mqtt["queued_events"] as? Int == 0
+        }, "reconnected and the queue drained: \(agent.mqttHealth())")
+        #expect(agent.mqttHealth()["dropped"] as? Int == 0)
+        #expect(agent.terminate() == 0)
+    }
+
     @Test("three agents (demo sources, private runtime directories) share one broker under three node names")
     func threeAgentsOneBroker() throws {
         let broker = try MosquittoBroker()

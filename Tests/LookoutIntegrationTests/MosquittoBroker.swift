@@ -37,9 +37,10 @@ final class MosquittoBroker {
         #expect(up, "mosquitto did not listen on \(port)")
     }
 
+    /// SIGKILL: a child started from a Dispatch worker inherits its blocked signals, SIGTERM included.
     func stop() {
         guard let process, process.isRunning else { return }
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         self.process = nil
     }
