@@ -23,6 +23,14 @@ public final class MariaDBConnection: @unchecked Sendable {
                 function: "mysql_server_init", code: UInt32(bitPattern: libraryInitResult), sqlState: "HY000",
                 message: lookout_mariadb_load_error().map { String(cString: $0) } ?? "MariaDB client library initialisation failed")
         }
+        if settings.tls != nil, lookout_mariadb_openssl_setup_skipped() != 0 {
+            // Measured: without the digests the set-up registers, the handshake fails ("CA signature digest
+            // algorithm too weak"); say why instead.
+            throw MariaDBError(
+                function: "mysql_ssl_set", code: 0, sqlState: "HY000",
+                message: "this process connected without TLS first, so OpenSSL was loaded without its set-up (docs/database.md); "
+                    + "TLS needs a process whose first connection asks for it: restart it")
+        }
         guard let handle = mysql_init(nil) else {
             throw MariaDBError(function: "mysql_init", code: 2008, sqlState: "HY000", message: "MySQL client ran out of memory")
         }

@@ -6,6 +6,9 @@ import ZeroMQ
 struct PendingRequest {
     enum Kind {
         case on(cause: String), off, cancel, show(String), cancelAfterOff, monitorState(String)
+        /// A line refused here while earlier ones still wait for the agent: logged in turn, so the log keeps the order
+        /// of the lines, as zmtrigger.pl's does.
+        case warning(String), error(String)
     }
     let kind: Kind
     let monitor: Int
@@ -16,7 +19,7 @@ extension ZMTriggerListener {
     /// zmtrigger.pl's `handleMessage`, its log lines included.
     func handleMessage(_ message: TriggerMessage, connection: Int) {
         guard let id = Self.monitorID(message.id), notices.function(id).map(StateNotices.triggerableFunctions.contains) ?? true else {
-            logger.warning("Can't find monitor '\(message.id)' for message '\(message.line)'")
+            warning("Can't find monitor '\(message.id)' for message '\(message.line)'", message)
             return
         }
         var options: [(String, JSONValue)] = []
@@ -28,7 +31,7 @@ extension ZMTriggerListener {
             if let delay { schedule("\(id)|\(enable ? "disable" : "enable")", after: delay, connection: connection) }
         case let .on(delay):
             guard message.score > 0 else {
-                logger.warning("Triggering on with invalid score will have no result.")
+                warning("Triggering on with invalid score will have no result.", message)
                 return
             }
             let cause = Self.fit(message.cause, bytes: 31)
@@ -48,7 +51,35 @@ extension ZMTriggerListener {
             let showtext = Self.fit(message.showtext ?? "", bytes: 255)
             send(["TRIGGER", "\(id)", "show", JSONValue.object([("showtext", .string(showtext))]).rendered()], .show(showtext), id, message)
         case .unrecognised:
-            logger.error("Unrecognised action '\(message.actionText)' in message '\(message.line)'")
+            if pending.isEmpty {
+                logger.error("Unrecognised action '\(message.actionText)' in message '\(message.line)'")
+            } else {
+                enqueue(PendingRequest(kind: .error("Unrecognised action '\(message.actionText)' in message '\(message.line)'"), monitor: 0, message: message))
+            }
+        }
+    }
+
+    private func warning(_ text: String, _ message: TriggerMessage) {
+        if pending.isEmpty { logger.warning("\(text)") } else { enqueue(PendingRequest(kind: .warning(text), monitor: 0, message: message)) }
+    }
+
+    private func enqueue(_ entry: PendingRequest) {
+        guard pending.count < settings.maximumPendingRequests else {
+            logger.error("zmtrigger: \(pending.count) requests wait for the agent, the limit; '\(entry.message.line)' dropped")
+            return
+        }
+        pending.append(entry)
+    }
+
+    /// Logs the refusals queued at the head, up to the next request that waits for a reply.
+    private func flushQueuedLogs() {
+        while let head = pending.first {
+            switch head.kind {
+            case let .warning(text): logger.warning("\(text)")
+            case let .error(text): logger.error("\(text)")
+            default: return
+            }
+            pending.removeFirst()
         }
     }
 
@@ -68,6 +99,7 @@ extension ZMTriggerListener {
     func readReplies() {
         while let frames = try? control.receive(timeoutMilliseconds: 0) {
             let reply = frames.drop { $0.isEmpty }.map { String(decoding: $0, as: UTF8.self) }
+            flushQueuedLogs()
             guard !pending.isEmpty else { continue }
             let request = pending.removeFirst()
             if reply.first == "OK" {
@@ -75,6 +107,7 @@ extension ZMTriggerListener {
             } else {
                 failed(request, JSONValue.parseObject(reply.dropFirst().first ?? ""))
             }
+            flushQueuedLogs()
         }
     }
 
@@ -93,7 +126,7 @@ extension ZMTriggerListener {
             logger.info("Updated show text to '\(text)'")
         case let .monitorState(state):
             logger.info("Set monitor to \(state)")
-        case .cancelAfterOff:
+        case .cancelAfterOff, .warning, .error:
             break
         }
     }
