@@ -97,6 +97,7 @@ let package = Package(
 
         // Benchmarks (release-mode executable; see docs/performance.md)
         .executableTarget(name: "lookout-bench", dependencies: ["ZMShm"], path: "Benchmarks/ShmDecodeBench"),
+        .executableTarget(name: "lookout-picture-bench", dependencies: ["Pictures", "ZMShm"], path: "Benchmarks/PictureBench"),
         .executableTarget(
             name: "lookout-log-bench", dependencies: ["ZMLog", "ZMConfig", "MariaDB"], path: "Benchmarks/LogBench"),
 

@@ -2,8 +2,9 @@
 # Installs what building Lookout needs on Debian 12 (run as root). Swift itself must already be on PATH.
 set -euo pipefail
 # binutils: nm, for a test; help2man, man-db: the package's man pages; lintian, logrotate, python3-zmq (a subscriber
-# run as another user): scripts/test-package.sh.
-packages=(binutils help2man libmariadb-dev libzmq3-dev lintian logrotate man-db pkg-config prometheus python3 python3-pip python3-zmq util-linux wrk)
+# run as another user): scripts/test-package.sh. libturbojpeg0-dev: the JPEG encoder of `lookout serve`; chromium,
+# python3-pil: the picture and status-page tests (Tests/python/picture_check.py, status_page_check.py).
+packages=(binutils chromium help2man libmariadb-dev libturbojpeg0-dev libzmq3-dev lintian logrotate man-db pkg-config prometheus python3 python3-pil python3-pip python3-zmq util-linux wrk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

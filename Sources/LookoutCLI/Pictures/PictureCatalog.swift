@@ -18,13 +18,16 @@ final class PictureCatalog: Sendable {
 
     let options: ZoneMinderContext.Options
     let onlyMonitors: [Int]
+    /// Sizes given by hand (`lookout serve --size`), before the Monitors rows.
+    let frameSizes: [Int: (width: Int, height: Int)]
     static let refreshSeconds = 60.0
     private let entries = Mutex<[String: Entry]>([:])
     private let problems = Mutex<[String]>([])
 
-    init(options: ZoneMinderContext.Options, onlyMonitors: [Int]) {
+    init(options: ZoneMinderContext.Options, onlyMonitors: [Int], frameSizes: [Int: (width: Int, height: Int)] = [:]) {
         self.options = options
         self.onlyMonitors = onlyMonitors
+        self.frameSizes = frameSizes
     }
 
     /// Finds the monitors again (blocking: the database is asked). Call from a worker, or once at start.
@@ -37,7 +40,7 @@ final class PictureCatalog: Sendable {
             for id in ids {
                 let key = "monitors/\(id)"
                 let row = context.monitorRows[id]
-                let size = context.frameSize(id)
+                let size = frameSizes[id] ?? context.frameSize(id)
                 let signature = "\(row?.name ?? "")|\(size.map { "\($0.width)x\($0.height)" } ?? "?")|\(context.segmentPath(id))"
                 if let existing = entries[key], existing.signature == signature {
                     fresh[key] = existing
@@ -70,10 +73,10 @@ final class PictureCatalog: Sendable {
 
 extension PictureCatalog {
     /// The catalog for the configuration's `[zoneminder]` section (the same map directory and database as the agent).
-    static func from(_ zoneMinder: AgentConfiguration.ZoneMinder) -> PictureCatalog {
+    static func from(_ zoneMinder: AgentConfiguration.ZoneMinder, frameSizes: [Int: (width: Int, height: Int)] = [:]) -> PictureCatalog {
         PictureCatalog(
             options: ZoneMinderContext.Options(mapDirectory: zoneMinder.mapDirectory, zmVersion: zoneMinder.version,
                                                configDirectory: zoneMinder.configDirectory, useDatabase: zoneMinder.useDatabase),
-            onlyMonitors: zoneMinder.monitors)
+            onlyMonitors: zoneMinder.monitors, frameSizes: frameSizes)
     }
 }
