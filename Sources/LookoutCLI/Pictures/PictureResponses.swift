@@ -41,6 +41,20 @@ enum PictureResponses {
         }
     }
 
+    /// Every source's newest picture tiled with its name (`/api/grid.jpg`); a source without one gets a grey tile.
+    static func grid(_ sources: [any PictureSource], tileHeight: Int, quality: Int) -> HTTPResponse {
+        let tiles = sources.map { source in (name: source.name, frame: try? source.latestFrame()) }
+        guard let canvas = Grid.compose(tiles, tileHeight: tileHeight) else {
+            return HTTPResponse(status: 500, text: "grid too large\n")
+        }
+        do {
+            return HTTPResponse(status: 200, contentType: "image/jpeg", body: try JPEGEncoder().encode(canvas, quality: quality),
+                                headers: [("X-Frame-Size", "\(canvas.width)x\(canvas.height)")])
+        } catch {
+            return failure(error)
+        }
+    }
+
     static func validators(tag: String, micros: Int64) -> [(String, String)] {
         [("ETag", tag), ("Last-Modified", HTTPResponse.httpDate(micros / 1_000_000)), ("X-Frame-Time", "\(micros)"),
          ("Cache-Control", "no-cache")]

@@ -40,6 +40,18 @@ final class ServeApplication: HTTPApplication {
         case "/api/events":
             events.add(connection)
             return .stream(head: EventStream.head)
+        case "/api/grid.jpg":
+            let tileHeight = request.query["h"].map { Int($0) ?? -1 } ?? 240
+            let quality = request.query["quality"].map { Int($0) ?? -1 } ?? PictureRequest.defaultQuality
+            guard (32...1080).contains(tileHeight), (1...100).contains(quality) else {
+                return .respond(HTTPResponse(status: 400, text: "h (tile height) must be 32 to 1080 and quality 1 to 100\n"))
+            }
+            let sources = catalog.all.map { $0.encoder.source }
+            let mailbox = server.mailbox
+            workers.submit {
+                mailbox.post(.response(connection, PictureResponses.grid(sources, tileHeight: tileHeight, quality: quality)))
+            }
+            return .wait
         default:
             break
         }
@@ -47,7 +59,7 @@ final class ServeApplication: HTTPApplication {
         // "", "api", "monitors"|"channels", id, file
         guard parts.count == 5, parts[1] == "api", parts[2] == "monitors" || parts[2] == "channels",
               let id = Int(parts[3]), id > 0 else {
-            return .respond(HTTPResponse(status: 404, text: "not found; try /, /api/monitors/<id>/latest.jpg, /api/monitors/<id>/stream.mjpeg, /api/events, \(Serve.healthRoutes.joined(separator: ", ")), /metrics\n"))
+            return .respond(HTTPResponse(status: 404, text: "not found; try /, /api/monitors/<id>/latest.jpg, /api/monitors/<id>/stream.mjpeg, /api/grid.jpg, /api/events, \(Serve.healthRoutes.joined(separator: ", ")), /metrics\n"))
         }
         guard let encoder = catalog.encoder("\(parts[2])/\(id)") else {
             return .respond(HTTPResponse(status: 404, text: "no \(parts[2].dropLast()) \(id)\n"))
