@@ -24,6 +24,7 @@ let package = Package(
         .systemLibrary(name: "CMariaDB"),
         .target(name: "CMariaDBLoader", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CSegmentGuard"),
+        .target(name: "CFutex"),
         .target(name: "CZMLog"),
         // libzmq.pc drags in krb5's -isystem flag, which SwiftPM rejects; zmq.h and libzmq.so are on default paths.
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
@@ -39,7 +40,10 @@ let package = Package(
             name: "ZMLog",
             dependencies: ["CZMLog", "MariaDB", "ZMConfig", "PosixThread", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "ZMShm", dependencies: ["CSegmentGuard"]),
+        .target(name: "ZMShm", dependencies: ["CSegmentGuard", "FrameSource"]),
+        // The interface every shared-memory frame ring satisfies (TS frame buffers, ZoneMinder's image ring): no deps.
+        .target(name: "FrameSource"),
+        .target(name: "TSFrameBuffer", dependencies: ["FrameSource", "ZMShm", "CFutex", "PosixThread"]),
         .target(name: "MonitorState", dependencies: ["ZMShm"]),
         .target(name: "ZMSite", dependencies: ["ZMShm", "ZMConfig", "MariaDB"]),
         // Pictures (docs/pictures.md): frames from segments and channels, one shared TurboJPEG encoder per source.
@@ -55,7 +59,7 @@ let package = Package(
             name: "Agent",
             dependencies: [
                 "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutBus", "LookoutJSON", "ZeroMQ", "DemoSimulator",
-                "ZMLog", "PosixThread", "LookoutTOML", "LookoutVersion", "LookoutHealth",
+                "ZMLog", "PosixThread", "LookoutTOML", "LookoutVersion", "LookoutHealth", "FrameSource", "TSFrameBuffer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -65,7 +69,7 @@ let package = Package(
             name: "LookoutCLI",
             dependencies: [
                 "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutJSON", "LookoutBus", "ZeroMQ", "Agent",
-                "DemoSimulator", "PosixThread", "LookoutVersion", "LookoutHealth", "Pictures",
+                "DemoSimulator", "PosixThread", "LookoutVersion", "LookoutHealth", "Pictures", "FrameSource", "TSFrameBuffer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -108,6 +112,7 @@ let package = Package(
         // Tests. CZMLayouts declares ZoneMinder's structs so the C compiler gives the true offsets.
         .target(name: "CZMLayouts", path: "Tests/CZMLayouts"),
         .testTarget(name: "ZMShmTests", dependencies: ["ZMShm", "CZMLayouts", "SegmentFuzzing"]),
+        .testTarget(name: "TSFrameBufferTests", dependencies: ["TSFrameBuffer", "FrameSource", "ZMShm"]),
         .testTarget(name: "ZMConfigTests", dependencies: ["ZMConfig", "MariaDB"]),
         .testTarget(name: "MonitorStateTests", dependencies: ["MonitorState", "ZMShm", "DemoSimulator"]),
         .testTarget(name: "LookoutBusTests", dependencies: ["LookoutBus", "ZeroMQ", "LookoutJSON"]),
@@ -133,7 +138,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type != .system && !["CSegmentGuard", "CZMLayouts", "CZMLog"].contains(target.name) {
+for target in package.targets where target.type != .system && !["CSegmentGuard", "CFutex", "CZMLayouts", "CZMLog"].contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))

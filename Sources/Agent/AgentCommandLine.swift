@@ -3,7 +3,7 @@
 extension LookoutAgent.Overrides {
     public static let usage = """
         usage: lookout-agent [--config FILE] [--demo] [--map-dir DIR] [--zm-version X.Y.Z] [--poll-hz N]
-                             [--pub ENDPOINT] [--control ENDPOINT] | --version
+                             [--pub ENDPOINT] [--control ENDPOINT] [--sfb-dir DIR] [--relay N[@FPS]]... | --version
         The Lookout agent; `lookout run --help` explains every flag.
         """
 
@@ -17,6 +17,8 @@ extension LookoutAgent.Overrides {
         if let pollHz { arguments += ["--poll-hz", "\(pollHz)"] }
         if let publish { arguments += ["--pub", publish] }
         if let control { arguments += ["--control", control] }
+        if let sfbDirectory { arguments += ["--sfb-dir", sfbDirectory] }
+        for request in relay { arguments += ["--relay", request.fps.map { "\(request.channel)@\($0)" } ?? "\(request.channel)"] }
         return arguments
     }
 
@@ -50,6 +52,11 @@ extension LookoutAgent.Overrides {
                 pollHz = hz
             case "--pub": publish = try value()
             case "--control": control = try value()
+            case "--sfb-dir": sfbDirectory = try value()
+            case "--relay":
+                let text = try value()
+                guard let request = RelayRequest(text) else { throw AgentUsageError("--relay wants N or N@FPS (FPS 0.01–1000), not \"\(text)\"") }
+                relay.append(request)
             default: throw AgentUsageError("unknown argument \"\(argument)\"")
             }
         }

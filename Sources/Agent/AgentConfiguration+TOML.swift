@@ -39,6 +39,13 @@ import LookoutTOML
 /// | `health.capture_fps_floor` | number ≥ 0 (0: off) | 0 |
 /// | `health.log_spool_warning_rows` | integer ≥ 1 | 1000 |
 /// | `health.log_spool_warning_seconds` | number > 0 | 300 |
+/// | `ts.dir` | string | /dev/shm |
+/// | `ts.discover` | bool | true |
+/// | `ts.stall_seconds` | number > 0 | 5 |
+/// | `[[ts.channel]]` `channel`, `data`, `event`, `relay_fps` | see docs/ts-frame-buffers.md | none |
+/// | `relay.max_bytes_in_flight` | integer, 1 MiB–4 GiB | 64 MiB |
+/// | `relay.default_fps` | number 0.01–120 | 5 |
+/// | `relay.monitors` | array of ids | [] |
 extension AgentConfiguration {
     public static let defaultPath = "/etc/lookout/lookout.toml"
 
@@ -69,7 +76,9 @@ extension AgentConfiguration {
         }
         let reader = TOMLReader(file: file)
         var configuration = AgentConfiguration()
-        try reader.sections(table, known: ["agent", "zoneminder", "bus", "control", "demo", "log", "health", "http"])
+        try reader.sections(table, known: ["agent", "zoneminder", "bus", "control", "demo", "log", "health", "http", "ts", "relay"])
+        if let ts = try reader.section(table, "ts") { try reader.ts(ts, into: &configuration) }
+        if let relay = try reader.section(table, "relay") { try reader.relay(relay, into: &configuration) }
         if let agent = try reader.section(table, "agent") {
             try reader.keys(agent, in: "agent", known: [
                 "poll_hz", "heartbeat_seconds", "refresh_seconds", "fps_seconds", "discovery_seconds", "database_refresh_seconds",
@@ -202,7 +211,7 @@ extension AgentConfiguration {
 }
 
 /// Typed access to TOML values with errors that name the file and the key.
-private struct TOMLReader {
+struct TOMLReader {
     let file: String
 
     func fail(_ key: String, _ message: String) -> AgentConfigurationError {

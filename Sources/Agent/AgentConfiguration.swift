@@ -9,6 +9,8 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var log = Log()
     public var health = Health()
     public var http = HTTP()
+    public var ts = TS()
+    public var relay = Relay()
 
     public init() {}
 

@@ -24,6 +24,7 @@ extension AgentLoop {
             ("zm_version", .from(context.version?.description)), ("zm_version_source", .from(context.versionSource)),
             ("poll_hz", .double(configuration.agent.pollHz)), ("commands_enabled", .bool(configuration.control.allowCommands)),
             ("pub", .string(configuration.bus.publish)), ("control", .string(configuration.bus.control)),
+            ("ts_dir", .string(configuration.ts.directory)),
         ])
         publisher.publish(BusTopic.agentInfo, body, source: "agent", retain: true)
     }
@@ -122,6 +123,6 @@ extension AgentLoop {
                 .object([("check", .string(check.name))] + (check.verdict.json.objectMembers ?? []))
             })),
             ("log", logging?.health() ?? .null), ("monitors", .array(detail)),
-        ])
+        ] + channelsHealth(now: now))
     }
 }

@@ -53,6 +53,8 @@ final class AgentLoop: @unchecked Sendable {
     var overruns: UInt64 = 0
     var lastStatusLine = ""
     let verdictMemory = VerdictMemory()
+    /// TS channels and frame relays (AgentLoop+Channels.swift).
+    let channelSet = ChannelSet()
     private let stopRequested = Atomic<Bool>(false)
 
     init(
@@ -128,7 +130,9 @@ final class AgentLoop: @unchecked Sendable {
         catalog?.start()
         var now = WallClock.seconds()
         discover(now: now)
+        discoverChannels(now: now)
         pollAll(now: now)
+        pollChannels(now: now)
         publishAgentInfo()
         notifier.ready(status: statusLine())
         logger.info("ready", metadata: ["monitors": "\(monitors.count)", "epoch": "\(publisher.epoch)", "pub": "\(configuration.bus.publish)"])
@@ -149,6 +153,7 @@ final class AgentLoop: @unchecked Sendable {
                 if tick - nextPoll > pollInterval { overruns += 1 }
                 stallWhileTestAsks()
                 pollAll(now: now)
+                pollChannels(now: now)
                 if publisher.refreshPending > 0 { publisher.continueRefresh(limit: refreshPerTick) }
                 nextPoll = max(nextPoll + pollInterval, tick + pollInterval / 2)
                 // The keep-alive is earned by a poll that just completed, never sent from a timer or another thread:
@@ -161,10 +166,12 @@ final class AgentLoop: @unchecked Sendable {
             if tick >= nextDiscovery {
                 applyCatalog()
                 discover(now: now)
+                discoverChannels(now: now)
                 nextDiscovery = tick + agent.discoverySeconds
             }
             if tick >= nextFPS {
                 publishFPS(now: now)
+                publishChannelFPS(now: now)
                 nextFPS = tick + agent.fpsSeconds
             }
             if tick >= nextRefresh {

@@ -19,6 +19,10 @@ public enum LookoutAgent {
         public var pollHz: Double?
         public var publish: String?
         public var control: String?
+        /// `--sfb-dir`: where TS channels' `sfb_data_ch<N>` files are (`ts.dir`).
+        public var sfbDirectory: String?
+        /// `--relay N[@FPS]`, repeatable: relay channel N's frames.
+        public var relay: [RelayRequest] = []
 
         public init() {}
     }
@@ -32,6 +36,8 @@ public enum LookoutAgent {
         if let value = overrides.pollHz { configuration.agent.pollHz = value }
         if let value = overrides.publish { configuration.bus.publish = value }
         if let value = overrides.control { configuration.bus.control = value }
+        if let value = overrides.sfbDirectory { configuration.ts.directory = value }
+        for request in overrides.relay { configuration.relay.channels[request.channel] = request.fps ?? configuration.relay.defaultFPS }
         try configuration.validate(file: overrides.configPath ?? "command line")
         return configuration
     }
@@ -52,6 +58,7 @@ public enum LookoutAgent {
         let locks = try lockRuntimeDirectories(configuration)
         defer { withExtendedLifetime(locks) {} }
         var simulator: DemoSimulator?
+        var demoChannels: DemoChannels?
         var options = ZoneMinderContext.Options(
             mapDirectory: configuration.zoneMinder.mapDirectory, zmVersion: configuration.zoneMinder.version,
             configDirectory: configuration.zoneMinder.configDirectory, useDatabase: configuration.zoneMinder.useDatabase)
@@ -68,6 +75,7 @@ public enum LookoutAgent {
                 mapDirectory: directory, zmVersion: DemoSimulator.zoneMinderVersion, configDirectory: "/nonexistent", useDatabase: false)
             mapSource = "--demo"
             logger.notice("demo: simulating \(configuration.demo.monitors) ZoneMinder \(DemoSimulator.zoneMinderVersion) monitors in \(directory)")
+            demoChannels = DemoChannels.start(in: directory, configuration: &configuration, logger: logger)
         }
         var context = ZoneMinderContext.resolve(options, mapDirectorySource: mapSource)
         if demo { context.monitorRows = DemoMonitors.rows(count: configuration.demo.monitors) }
@@ -81,10 +89,16 @@ public enum LookoutAgent {
             if let logging, !configuration.log.socket.isEmpty { listenForZmlog(logging, configuration, logger: logger) }
         } catch {
             simulator?.stop()
+            demoChannels?.stop()
             throw error
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if let simulator { services.append(.init(service: DemoService(stopSimulator: { simulator.stop() }))) }
+        if let simulator {
+            services.append(.init(service: DemoService(stopSimulator: { [demoChannels] in
+                simulator.stop()
+                demoChannels?.stop()
+            })))
+        }
         services.append(.init(service: AgentService(loop: loop)))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -68,6 +68,43 @@ int lookout_guarded_fetch_or_u32(void *destination, uint32_t bits, uint32_t *pre
     GUARDED(*previous = __atomic_fetch_or((uint32_t *)destination, bits, __ATOMIC_ACQ_REL));
 }
 
+int lookout_guarded_load_u64_acquire(const void *source, uint64_t *value) {
+    GUARDED(*value = __atomic_load_n((const uint64_t *)source, __ATOMIC_ACQUIRE));
+}
+
+int lookout_guarded_load_u32_acquire(const void *source, uint32_t *value) {
+    GUARDED(*value = __atomic_load_n((const uint32_t *)source, __ATOMIC_ACQUIRE));
+}
+
+int lookout_guarded_store_u64_release(void *destination, uint64_t value) {
+    GUARDED(__atomic_store_n((uint64_t *)destination, value, __ATOMIC_RELEASE));
+}
+
+static void seqlock_body(
+    const void *sequence_word, const void *descriptor, void *descriptor_copy, size_t descriptor_count,
+    size_t bytes_offset, const void *pixels, void *pixel_copy, size_t pixel_capacity,
+    uint64_t *seq_before, uint64_t *seq_after, uint32_t *pixel_bytes) {
+    *pixel_bytes = 0;
+    *seq_before = __atomic_load_n((const uint64_t *)sequence_word, __ATOMIC_ACQUIRE);
+    if ((*seq_before & 1) == 0) {
+        memcpy(descriptor_copy, descriptor, descriptor_count);
+        uint32_t bytes;
+        memcpy(&bytes, (const char *)descriptor_copy + bytes_offset, sizeof bytes);
+        *pixel_bytes = bytes;
+        if (pixel_copy != NULL && bytes <= pixel_capacity) memcpy(pixel_copy, pixels, bytes);
+    }
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    *seq_after = __atomic_load_n((const uint64_t *)sequence_word, __ATOMIC_RELAXED);
+}
+
+int lookout_guarded_seqlock_read(
+    const void *sequence_word, const void *descriptor, void *descriptor_copy, size_t descriptor_count,
+    size_t bytes_offset, const void *pixels, void *pixel_copy, size_t pixel_capacity,
+    uint64_t *seq_before, uint64_t *seq_after, uint32_t *pixel_bytes) {
+    GUARDED(seqlock_body(sequence_word, descriptor, descriptor_copy, descriptor_count, bytes_offset, pixels, pixel_copy,
+                         pixel_capacity, seq_before, seq_after, pixel_bytes));
+}
+
 uint64_t lookout_guarded_fault_count(void) {
     return atomic_load_explicit(&fault_count, memory_order_relaxed);
 }

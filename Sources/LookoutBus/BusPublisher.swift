@@ -170,6 +170,21 @@ public final class BusPublisher {
 
     public func close() { socket.close() }
 
+    /// A message that is not retained with a fourth frame of bytes libzmq sends from `attachment` without copying
+    /// (frame relay). Never blocks: `.wouldBlock` when a subscriber's queue is full (nothing sent to it).
+    public func publish(_ topic: String, _ body: JSONValue, source: String, attachment: ZMQSharedBuffer) -> ZMQSocket.SendResult {
+        globalSequence += 1
+        let sequence = (topicSequences[topic] ?? 0) + 1
+        topicSequences[topic] = sequence
+        let header = BusHeader(
+            sequence: sequence, globalSequence: globalSequence, epoch: epoch,
+            timestampMilliseconds: Int64((clock() * 1000).rounded()), source: source, refresh: false)
+        let frames: [ZMQFrame] = [.bytes(Array(topic.utf8)), .bytes(Array(header.json.rendered().utf8)), .bytes(Array(body.rendered().utf8)), .shared(attachment)]
+        let result = (try? socket.send(frames)) ?? .wouldBlock
+        if result == .sent { counters.published += 1 } else { counters.sendFailures += 1 }
+        return result
+    }
+
     @discardableResult
     private func send(topic: String, body: String, source: String, retain: Bool, refresh: Bool) -> BusMessage {
         globalSequence += 1

@@ -8,7 +8,7 @@ public struct LookoutCommand: AsyncParsableCommand {
         commandName: "lookout",
         abstract: "ZoneMinder monitor agent: reads ZoneMinder's shared memory, publishes state on a ZeroMQ bus.",
         version: LookoutVersion.current,
-        subcommands: [Run.self, Sub.self, Status.self, Check.self, Serve.self, Snapshot.self, Dump.self, Watch.self, Trigger.self, Action.self, Simulate.self])
+        subcommands: [Run.self, Sub.self, Status.self, Check.self, Serve.self, Snapshot.self, Dump.self, Watch.self, Trigger.self, Action.self, Simulate.self, SFBProduce.self, DumpSFB.self, SFBVerify.self])
 
     public init() {}
 }

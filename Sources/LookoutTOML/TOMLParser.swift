@@ -1,6 +1,7 @@
 /// TOML 1.0 for configuration files: tables, dotted keys, inline tables, arrays, basic and literal strings,
-/// integers (decimal, hex, octal, binary), floats (inf, nan), booleans. Multi-line strings, arrays of tables,
-/// dates and TOML 1.1's additions are refused with a message naming the unsupported part, never misread.
+/// integers (decimal, hex, octal, binary), floats (inf, nan), booleans, arrays of tables (`[[name]]`).
+/// Multi-line strings, dates and TOML 1.1's additions are refused with a message naming the unsupported part,
+/// never misread.
 /// Checked against toml-test (TOMLConformanceTests).
 struct TOMLParser {
     private let bytes: [UInt8]
@@ -16,21 +17,42 @@ struct TOMLParser {
 
     mutating func document() throws(TOMLParseError) -> TOMLTable {
         var root = TOMLTable()
+        // The table keys and values go to, as a concrete path: an element of an array of tables is the array's key
+        // followed by `ArrayElement.marker(index)`.
         var current: [String] = []
         var definitions = TOMLTableDefinitions()
+        var arrays = ArraysOfTables()
         while true {
             try skipBlankLines()
             guard let byte = peek() else { return root }
             if byte == UInt8(ascii: "[") {
                 index += 1
-                if peek() == UInt8(ascii: "[") { throw error("arrays of tables ([[...]]) are not supported") }
+                let isArray = peek() == UInt8(ascii: "[")
+                if isArray { index += 1 }
                 skipSpaces()
+                let headerStart = index
                 let path = try key()
                 skipSpaces()
                 try expect("]", "expected ']' after the table name")
-                if let refusal = definitions.header(path) { throw error(refusal) }
-                try Self.table(at: path, in: &root, error: error("'\(path.joined(separator: "."))' is already a value, not a table"))
-                current = path
+                if isArray { try expect("]", "expected ']]' after the name of an array of tables") }
+                let name = path.joined(separator: ".")
+                let parent = arrays.resolve(path.dropLast())
+                let concrete = parent + [path[path.count - 1]]
+                if isArray {
+                    if !arrays.isArray(concrete), let refusal = definitions.arrayHeader(concrete) { throw TOMLParseError(at: headerStart, in: bytes, refusal) }
+                    let element = try Self.appendElement(
+                        at: concrete, in: &root, arrays: &arrays,
+                        error: TOMLParseError(at: headerStart, in: bytes, "'\(name)' is already a value, not an array of tables"))
+                    current = concrete + [ArraysOfTables.marker(element)]
+                    definitions.elementHeader(current)
+                } else {
+                    if arrays.isArray(concrete) {
+                        throw TOMLParseError(at: headerStart, in: bytes, "'\(name)' is an array of tables ([[\(name)]]): [\(name)] cannot define it")
+                    }
+                    if let refusal = definitions.header(concrete) { throw TOMLParseError(at: headerStart, in: bytes, refusal) }
+                    try Self.table(at: concrete, in: &root, error: error("'\(name)' is already a value, not a table"))
+                    current = concrete
+                }
             } else {
                 let path = try key()
                 skipSpaces()
@@ -41,7 +63,8 @@ struct TOMLParser {
                 if let refusal = definitions.value(at: current + path, dottedFrom: current.count, inline: value.table != nil) {
                     throw TOMLParseError(at: keyEnd, in: bytes, refusal)
                 }
-                try Self.insert(value, at: current + path, in: &root, error: error("'\((current + path).joined(separator: "."))' is defined twice"))
+                let name = (current.filter { !ArraysOfTables.isMarker($0) } + path).joined(separator: ".")
+                try Self.insert(value, at: current + path, in: &root, error: error("'\(name)' is defined twice"))
             }
             try endOfLine()
         }
@@ -49,8 +72,16 @@ struct TOMLParser {
 
     // MARK: - tables
 
+    /// Walks (creating) tables along a concrete path; a marker step enters that element of the array before it.
     private static func table(at path: [String], in table: inout TOMLTable, error: TOMLParseError) throws(TOMLParseError) {
         guard let first = path.first else { return }
+        if path.count > 1, let element = ArraysOfTables.element(path[1]) {
+            guard case var .array(items)? = table[first], element < items.count, case var .table(child) = items[element] else { throw error }
+            try Self.table(at: Array(path.dropFirst(2)), in: &child, error: error)
+            items[element] = .table(child)
+            table[first] = .array(items)
+            return
+        }
         var child: TOMLTable
         switch table[first] {
         case nil: child = TOMLTable()
@@ -68,6 +99,13 @@ struct TOMLParser {
             table[first] = value
             return
         }
+        if let element = ArraysOfTables.element(path[1]) {
+            guard case var .array(items)? = table[first], element < items.count, case var .table(child) = items[element] else { throw error }
+            try insert(value, at: Array(path.dropFirst(2)), in: &child, error: error)
+            items[element] = .table(child)
+            table[first] = .array(items)
+            return
+        }
         var child: TOMLTable
         switch table[first] {
         case nil: child = TOMLTable()
@@ -75,6 +113,56 @@ struct TOMLParser {
         default: throw error
         }
         try insert(value, at: Array(path.dropFirst()), in: &child, error: error)
+        table[first] = .table(child)
+    }
+
+    /// `[[path]]`: appends an empty table to the array of tables at `path` (creating it), returns its index.
+    /// A key that already holds anything else (a table, a value, a static array) is an error.
+    private static func appendElement(
+        at path: [String], in root: inout TOMLTable, arrays: inout ArraysOfTables, error: TOMLParseError
+    ) throws(TOMLParseError) -> Int {
+        let parent = Array(path.dropLast())
+        let key = path[path.count - 1]
+        let exists = try Self.lookup(parent, key: key, in: root, error: error)
+        guard !exists || arrays.isArray(path) else { throw error }
+        let element = arrays.append(path)
+        try Self.table(at: parent, in: &root, error: error)
+        try Self.update(parent, in: &root, error: error) { table throws(TOMLParseError) in
+            var items = table[key]?.array ?? []
+            items.append(.table(TOMLTable()))
+            table[key] = .array(items)
+        }
+        return element
+    }
+
+    /// Whether `key` is set in the table at `path`.
+    private static func lookup(_ path: [String], key: String, in table: TOMLTable, error: TOMLParseError) throws(TOMLParseError) -> Bool {
+        guard let first = path.first else { return table[key] != nil }
+        if path.count > 1, let element = ArraysOfTables.element(path[1]) {
+            guard case let .array(items)? = table[first], element < items.count, case let .table(child) = items[element] else { throw error }
+            return try lookup(Array(path.dropFirst(2)), key: key, in: child, error: error)
+        }
+        switch table[first] {
+        case nil: return false
+        case let .table(child)?: return try lookup(Array(path.dropFirst()), key: key, in: child, error: error)
+        default: throw error
+        }
+    }
+
+    /// Runs `body` on the table at a concrete path (which must exist).
+    private static func update(
+        _ path: [String], in table: inout TOMLTable, error: TOMLParseError, _ body: (inout TOMLTable) throws(TOMLParseError) -> Void
+    ) throws(TOMLParseError) {
+        guard let first = path.first else { return try body(&table) }
+        if path.count > 1, let element = ArraysOfTables.element(path[1]) {
+            guard case var .array(items)? = table[first], element < items.count, case var .table(child) = items[element] else { throw error }
+            try update(Array(path.dropFirst(2)), in: &child, error: error, body)
+            items[element] = .table(child)
+            table[first] = .array(items)
+            return
+        }
+        guard case var .table(child)? = table[first] else { throw error }
+        try update(Array(path.dropFirst()), in: &child, error: error, body)
         table[first] = .table(child)
     }
 

@@ -31,6 +31,25 @@ struct TOMLTableDefinitions {
         return nil
     }
 
+    /// A `[[path]]` header (a new element follows); the message says why it is not allowed.
+    func arrayHeader(_ path: [String]) -> String? {
+        for length in 1..<max(1, path.count) where origins[Array(path[..<length])] == .inline {
+            return "'\(Self.name(path[..<length]))' is an inline table: it cannot be extended by [[\(Self.name(path))]]"
+        }
+        switch origins[path] {
+        case .header?, .implicit?: return "'\(Self.name(path))' is a table: [[\(Self.name(path))]] cannot make it an array of tables"
+        case .dotted?: return "'\(Self.name(path))' was already defined by dotted keys"
+        case .inline?: return "'\(Self.name(path))' is an inline table: it cannot be defined again by [[\(Self.name(path))]]"
+        case nil: return nil
+        }
+    }
+
+    /// The new element of an array of tables (`path` ends with its marker) is defined by its header.
+    mutating func elementHeader(_ path: [String]) {
+        for length in 1..<path.count where origins[Array(path[..<length])] == nil { origins[Array(path[..<length])] = .implicit }
+        origins[path] = .header
+    }
+
     /// A key `section + key` with a value; `inline` when the value is an inline table.
     mutating func value(at path: [String], dottedFrom section: Int, inline: Bool) -> String? {
         for length in 1..<max(1, path.count) {

@@ -18,7 +18,7 @@ public final class MappedSegment: @unchecked Sendable {
     public let length: Int
     /// Bytes mapped: `length`, or less when the caller asked for a prefix.
     public let mappedLength: Int
-    private let base: UnsafeMutableRawPointer
+    let base: UnsafeMutableRawPointer
 
     /// Opens without blocking or following links and maps only a regular file owned by one of `owners`: the map
     /// directory is world-writable, so a FIFO there would block a plain `open` forever and a stranger's file would
@@ -120,7 +120,7 @@ public final class MappedSegment: @unchecked Sendable {
         return previous
     }
 
-    private func checkMapped(offset: Int, count: Int) throws(SegmentError) {
+    func checkMapped(offset: Int, count: Int) throws(SegmentError) {
         guard offset >= 0, count >= 0, offset + count <= length else {
             throw SegmentError(.truncated, path: path, "\(path) is \(length) bytes; bytes \(offset)..<\(offset + count) lie past its end")
         }

@@ -9,6 +9,8 @@ import Synchronization
 public final class ZMQSharedBuffer: @unchecked Sendable {
     private let storage: UnsafeMutableRawBufferPointer
     private let ledger: ZMQByteLedger?
+    /// What this buffer counts in `ledger`: its size, or the capacity it was allocated with.
+    private let ledgerBytes: Int
 
     /// Copies `bytes`; while this buffer lives (cached, or queued in libzmq for any peer) `ledger` counts its size.
     public init(_ bytes: some Collection<UInt8>, ledger: ZMQByteLedger? = nil) {
@@ -17,7 +19,23 @@ public final class ZMQSharedBuffer: @unchecked Sendable {
         _ = storage.initializeMemory(as: UInt8.self, from: bytes)
         count = bytes.count
         self.ledger = ledger
+        ledgerBytes = bytes.count
         ledger?.add(count)
+    }
+
+    /// Allocates `capacity` bytes and lets `fill` write them in place (no copy): it returns how many it wrote,
+    /// or nil to give up (the buffer is then `nil` and the ledger is back where it was).
+    public init?(capacity: Int, ledger: ZMQByteLedger? = nil, fill: (UnsafeMutableRawBufferPointer) -> Int?) {
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, capacity), alignment: 64)
+        guard let written = fill(UnsafeMutableRawBufferPointer(rebasing: storage[0..<capacity])), written <= capacity else {
+            storage.deallocate()
+            return nil
+        }
+        self.storage = storage
+        count = written
+        self.ledger = ledger
+        ledgerBytes = capacity
+        ledger?.add(capacity)
     }
 
     public convenience init(_ text: String, ledger: ZMQByteLedger? = nil) { self.init(text.utf8, ledger: ledger) }
@@ -29,7 +47,7 @@ public final class ZMQSharedBuffer: @unchecked Sendable {
     public var bytes: [UInt8] { Array(UnsafeRawBufferPointer(rebasing: storage[0..<count])) }
 
     deinit {
-        ledger?.add(-count)
+        ledger?.add(-ledgerBytes)
         storage.deallocate()
     }
 }

@@ -9,7 +9,7 @@ struct TOMLConformanceTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("../shared/conformance/toml/tests").standardized.path
 
-    /// What the parser refuses on purpose (multi-line strings, arrays of tables, dates and times, TOML 1.1's
+    /// What the parser refuses on purpose (multi-line strings, dates and times, TOML 1.1's
     /// additions): a valid file may be refused only by a message that names the part and says this.
     static let unsupported = "not supported"
 

@@ -61,7 +61,10 @@ struct TOMLParserTests {
         ("a = 1979-05-27\n", 1, "dates"),
         ("a = 07:32:00\n", 1, "dates"),
         ("a = \"\"\"x\"\"\"\n", 1, "multi-line"),
-        ("[[t]]\n", 1, "arrays of tables"),
+        ("[[t]]\n[t]\n", 2, "array of tables"),
+        ("[t]\n[[t]]\n", 2, "is a table"),
+        ("t = []\n[[t]]\n", 2, "not an array of tables"),
+        ("[[t]\n", 1, "']]'"),
         ("a = \"\\q\"\n", 1, "unknown escape"),
         ("a = 1\na.b = 2\n", 2, "defined twice"),
     ] as [(String, Int, String)])

@@ -22,6 +22,23 @@ int lookout_guarded_copy2(void *destination, const void *first, size_t first_cou
 int lookout_guarded_store_u32_release(void *destination, uint32_t value);
 int lookout_guarded_fetch_or_u32(void *destination, uint32_t bits, uint32_t *previous);
 
+/* Loads an aligned word with acquire ordering (seqlock counters, write_seq). */
+int lookout_guarded_load_u64_acquire(const void *source, uint64_t *value);
+int lookout_guarded_load_u32_acquire(const void *source, uint32_t *value);
+int lookout_guarded_store_u64_release(void *destination, uint64_t value);
+
+/*
+ * One seqlock read of a ring slot: loads the slot's sequence word (acquire); if it is even, copies
+ * `descriptor_count` bytes of its descriptor and then the pixel bytes the descriptor names (the u32 at
+ * `bytes_offset` in the copied descriptor) when they fit `pixel_capacity` (pixel_copy may be NULL: metadata
+ * only); then an acquire fence and the sequence word again. The copy is whole only when *seq_before is even
+ * and equals *seq_after. *pixel_bytes is the descriptor's byte count (pixels copied only if <= capacity).
+ */
+int lookout_guarded_seqlock_read(
+    const void *sequence_word, const void *descriptor, void *descriptor_copy, size_t descriptor_count,
+    size_t bytes_offset, const void *pixels, void *pixel_copy, size_t pixel_capacity,
+    uint64_t *seq_before, uint64_t *seq_after, uint32_t *pixel_bytes);
+
 /* Number of SIGBUS faults caught so far in this process (for diagnostics and tests). */
 uint64_t lookout_guarded_fault_count(void);
 

@@ -12,6 +12,7 @@ struct Run: AsyncParsableCommand {
               lookout run --demo
               lookout run --config /etc/lookout/lookout.toml
               lookout run --map-dir /dev/shm --poll-hz 20 --pub tcp://127.0.0.1:5680
+              lookout run --sfb-dir /dev/shm --relay 1@5    follow TS channels, relay channel 1's frames at 5 fps
               lookout run --demo --http 127.0.0.1:9781    also serve /livez /readyz /metrics (a `lookout serve` beside it)
             """)
 
@@ -22,10 +23,16 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Polls per second (agent.poll_hz).") var pollHz: Double?
     @Option(help: "PUB endpoint (bus.pub).") var pub: String?
     @Option(help: "Control (ROUTER) endpoint (bus.control).") var control: String?
+    @Option(help: "Directory of TS channels' sfb_data_ch<N> files (ts.dir; default /dev/shm).") var sfbDir: String?
+    @Option(help: "Relay TS channel N's frames on ts.channel.<N>.frame, at FPS (default relay.default_fps); repeatable.")
+    var relay: [String] = []
     @Option(help: "Also serve HTTP probes and metrics on ADDRESS:PORT: a `lookout serve` process beside the agent, ended with it (docs/health.md).")
     var http: String?
 
     func validate() throws {
+        for request in relay where RelayRequest(request) == nil {
+            throw ValidationError("--relay '\(request)' is not N or N@FPS (FPS 0.01–1000)")
+        }
         if let http, HTTPListenAddress(http) == nil {
             throw ValidationError("--http '\(http)' is not ADDRESS:PORT with an IPv4 address, e.g. 127.0.0.1:9781")
         }
@@ -40,6 +47,8 @@ struct Run: AsyncParsableCommand {
         overrides.pollHz = pollHz
         overrides.publish = pub
         overrides.control = control
+        overrides.sfbDirectory = sfbDir
+        overrides.relay = relay.compactMap(RelayRequest.init)
         if let http { try ServeBeside.start(listen: http, config: config, control: control) }
         AgentExecutable.replaceThisProcess(with: overrides)
         let status = await LookoutAgent.main(overrides)

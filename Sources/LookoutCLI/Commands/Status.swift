@@ -16,18 +16,26 @@ struct Status: ParsableCommand {
 
     @OptionGroup var segments: SegmentOptions
     @Flag(help: "One JSON object instead of a table.") var json = false
+    @Option(name: .customLong("sfb-dir"), help: "Directory of TS channels' sfb_data_ch<N> files (shown beside the monitors).")
+    var sfbDir = "/dev/shm"
 
     func run() throws {
         let context = ZoneMinderContext.resolve(segments.contextOptions())
         let ids = try context.discoverMonitorIDs()
         let now = Date().timeIntervalSince1970
         let rows = ids.map { StatusRow.read(monitorID: $0, context: context, now: now) }
+        let channels = ChannelStatusRow.all(in: sfbDir)
         if json {
-            print(StatusRow.json(rows, context: context).rendered(pretty: true))
+            let members = (StatusRow.json(rows, context: context).objectMembers ?? []) + [("channels", ChannelStatusRow.json(channels, now: now))]
+            print(JSONValue.object(members).rendered(pretty: true))
         } else {
             print(StatusRow.table(rows, context: context))
+            if !channels.isEmpty { print(ChannelStatusRow.table(channels, now: now)) }
         }
-        if let problem = Self.problem(rows, context: context) { throw CLIError(problem) }
+        // TS channels alone are something to show: only a listing with neither is a failure.
+        if !(rows.isEmpty && channels.contains { $0.header != nil }), let problem = Self.problem(rows, context: context) {
+            throw CLIError(problem)
+        }
     }
 
     /// Why the listing shows nothing usable, or nil when some monitor was read.

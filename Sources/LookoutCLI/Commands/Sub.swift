@@ -96,7 +96,8 @@ struct Sub: ParsableCommand {
             guard let frames = try subscriber.receive(timeoutMilliseconds: 200) else { continue }
             lastHeard = Date().timeIntervalSince1970
             heardAny = true
-            guard frames.count == 3, let header = HeaderFields(frames[1]) else {
+            // A relayed frame (`*.frame`) has a fourth frame of pixels; its body says what they are.
+            guard frames.count == 3 || frames.count == 4, let header = HeaderFields(frames[1]) else {
                 writeStandardError("lookout sub: ignoring a message with \(frames.count) frames that is not topic/header/body\n")
                 continue
             }

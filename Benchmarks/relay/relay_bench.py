@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Frame relay benchmark (docs/performance.md, "TS frame buffers"), release build, one run of each, same window:
+
+1. memcpy of one 1080p I420 frame (3 110 400 bytes), numpy.copyto (a plain memcpy), the floor of any copy;
+2. bare libzmq PUSH→PULL over ipc of the same bytes, zero-copy send (zmq_msg_init_data), the receiver in another
+   process: the transport's own limit;
+3. the agent's relay: `lookout sfb-produce` at full speed (1080p I420), the agent polling at 1000 Hz relaying
+   channel 1 at up to 1000 fps, a SUB in another process counting ts.channel.1.frame messages and bytes.
+
+Usage: relay_bench.py LOOKOUT [SECONDS]
+"""
+import json, os, subprocess, sys, tempfile, time
+import numpy as np
+import zmq
+
+FRAME = 1920 * 1080 * 3 // 2
+
+
+def sink(endpoint, kind, seconds, topic=None):
+    """A receiver process: counts messages and bytes of the last frame part for `seconds` after the first."""
+    code = f"""
+import json, time, zmq
+ctx = zmq.Context()
+s = ctx.socket(zmq.{kind})
+s.setsockopt(zmq.RCVHWM, 100)
+s.connect({endpoint!r})
+{"s.setsockopt(zmq.SUBSCRIBE, " + repr(topic) + ".encode())" if topic else ""}
+n = nbytes = 0
+first = None
+while True:
+    if not s.poll(20000):
+        break
+    parts = s.recv_multipart(copy=False)
+    now = time.time()
+    if first is None:
+        first = now
+        continue
+    n += 1
+    nbytes += len(parts[-1].buffer)
+    if now - first >= {seconds}:
+        break
+elapsed = time.time() - first if first else 0
+print(json.dumps({{"frames": n, "bytes": nbytes, "seconds": elapsed}}))
+"""
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+
+
+def rates(result):
+    s = result["seconds"] or 1
+    return {"frames_per_s": round(result["frames"] / s, 1), "gb_per_s": round(result["bytes"] / s / 1e9, 3)}
+
+
+def memcpy_rate(seconds=2.0):
+    src = np.frombuffer(os.urandom(FRAME), dtype=np.uint8)
+    dst = np.empty_like(src)
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        np.copyto(dst, src)
+        n += 1
+    elapsed = time.perf_counter() - start
+    return {"frames_per_s": round(n / elapsed, 1), "gb_per_s": round(n * FRAME / elapsed / 1e9, 3)}
+
+
+def bare_push(directory, seconds):
+    endpoint = f"ipc://{directory}/push"
+    ctx = zmq.Context()
+    push = ctx.socket(zmq.PUSH)
+    push.setsockopt(zmq.SNDHWM, 100)
+    push.bind(endpoint)
+    receiver = sink(endpoint, "PULL", seconds)
+    frame = os.urandom(FRAME)
+    deadline = time.time() + seconds + 30
+    while receiver.poll() is None and time.time() < deadline:
+        try:
+            push.send(frame, copy=False, flags=zmq.NOBLOCK)
+        except zmq.Again:
+            push.poll(100, zmq.POLLOUT)
+    out = receiver.communicate()[0]
+    push.close(linger=0)
+    return rates(json.loads(out))
+
+
+def agent_relay(lookout, directory, seconds):
+    config = f"{directory}/lookout.toml"
+    with open(config, "w") as f:
+        f.write(f"""[agent]
+poll_hz = 1000
+[ts]
+dir = "{directory}"
+[[ts.channel]]
+data = "sfb_data_ch1"
+event = "sfb_event_ch1"
+relay_fps = 1000
+[relay]
+max_bytes_in_flight = 268435456
+[log]
+socket = ""
+""")
+    pub, control = f"ipc://{directory}/pub", f"ipc://{directory}/control"
+    producer = subprocess.Popen([lookout, "sfb-produce", "--channel", "1", "--dir", directory, "--size", "1920x1080",
+                                 "--format", "I420", "--fps", "0", "--slots", "4"], stdout=subprocess.DEVNULL)
+    agent = subprocess.Popen([lookout, "run", "--config", config, "--pub", pub, "--control", control],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(2)
+    receiver = sink(pub, "SUB", seconds, topic="ts.channel.1.frame")
+    seq_before = read_write_seq(f"{directory}/sfb_data_ch1")
+    t0 = time.time()
+    cpu_before = cpu_seconds(agent.pid)
+    out = receiver.communicate()[0]
+    cpu_after = cpu_seconds(agent.pid)
+    produced = (read_write_seq(f"{directory}/sfb_data_ch1") - seq_before) / (time.time() - t0)
+    rss = rss_kib(agent.pid)
+    agent.terminate(); producer.terminate()
+    agent.wait(); producer.wait()
+    result = rates(json.loads(out))
+    result.update({"producer_fps": round(produced, 1), "agent_cpu_percent": round(100 * (cpu_after - cpu_before) / (time.time() - t0), 1),
+                   "agent_rss_mib": round(rss / 1024, 1)})
+    return result
+
+
+def read_write_seq(path):
+    with open(path, "rb") as f:
+        f.seek(72)
+        return int.from_bytes(f.read(8), "little")
+
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_kib(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def main():
+    lookout = sys.argv[1]
+    seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 5
+    with tempfile.TemporaryDirectory(prefix="lookout-relay-", dir="/dev/shm") as directory:
+        load = open("/proc/loadavg").read().split()[:3]
+        memcpy = memcpy_rate()
+        bare = bare_push(directory, seconds)
+        relay = agent_relay(lookout, directory, seconds)
+        print(json.dumps({
+            "frame_bytes": FRAME, "load_average": load, "memcpy": memcpy, "bare_push_pull": bare, "relay": relay,
+            "relay_vs_bare": round(relay["gb_per_s"] / bare["gb_per_s"], 3) if bare["gb_per_s"] else None,
+        }, indent=1))
+
+
+if __name__ == "__main__":
+    main()

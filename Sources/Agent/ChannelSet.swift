@@ -1,0 +1,14 @@
+import ZMShm
+import ZeroMQ
+
+/// Everything the loop keeps for TS channels and frame relays (one stored property of `AgentLoop`).
+final class ChannelSet {
+    var channels: [Int: TrackedChannel] = [:]
+    /// ZoneMinder monitors relayed on `zm.monitor.<id>.frame`, with the image source each reads (whole mapping).
+    var monitorRelays: [Int: (relay: FrameRelay, source: ZMImageSource?)] = [:]
+    /// Bytes of relayed frames alive (queued in libzmq for any subscriber), every relay together.
+    let ledger = ZMQByteLedger()
+    var lastFPSMonotonic = 0.0
+
+    var sortedChannels: [TrackedChannel] { channels.values.sorted { $0.channel < $1.channel } }
+}

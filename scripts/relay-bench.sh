@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# TS frame buffer benchmarks, release build (docs/performance.md, "TS frame buffers"):
+# relay throughput of 1080p I420 beside a bare libzmq PUSH→PULL and a memcpy (same run), then the agent's CPU and
+# RSS with 16 channels at 30 fps and 256 simulated monitors. RUNS (default 3) repeats both; SECONDS shortens them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product lookout >/dev/null
+swift build -c release --product lookout-agent >/dev/null
+lookout=$PWD/.build/release/lookout
+for run in $(seq "${RUNS:-3}"); do
+  echo "run $run, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  python3 Benchmarks/relay/relay_bench.py "$lookout" "${SECONDS_RELAY:-5}"
+  python3 Benchmarks/relay/channels_cpu.py "$lookout" "${SECONDS_CPU:-30}"
+done
