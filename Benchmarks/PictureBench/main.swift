@@ -13,7 +13,7 @@ func now() -> Double {
 }
 
 /// A busy test picture (gradients and a moving box) so the encoder does real work.
-func pattern(width: Int, height: Int, format: PixelFormat, seed: Int) -> [UInt8] {
+func pattern(width: Int, height: Int, format: PictureFormat, seed: Int) -> [UInt8] {
     let planes = format.planeSizes(width: width, height: height)
     var bytes = [UInt8](repeating: 0, count: planes.reduce(0) { $0 + $1.width * $1.height })
     var offset = 0
@@ -29,7 +29,7 @@ func pattern(width: Int, height: Int, format: PixelFormat, seed: Int) -> [UInt8]
     return bytes
 }
 
-func encodesPerSecond(width: Int, height: Int, format: PixelFormat, seconds: Double = 2) throws -> Double {
+func encodesPerSecond(width: Int, height: Int, format: PictureFormat, seconds: Double = 2) throws -> Double {
     let frames = try (0..<4).map { seed in
         try Frame(width: width, height: height, format: format, bytes: pattern(width: width, height: height, format: format, seed: seed * 7), timestampMicros: Int64(seed))
     }
@@ -80,7 +80,7 @@ if let index = arguments.firstIndex(of: "--segment"), index + 1 < arguments.coun
     print("wrote \(arguments[index + 1])/zm.mmap.1: 1920x1080 RGBA, ZoneMinder 1.36.34 layout")
 } else {
     print("encodes per second on one thread (quality \(PictureRequest.defaultQuality)):")
-    for (width, height, format) in [(320, 240, PixelFormat.rgba), (320, 240, .grey), (1920, 1080, .rgb24), (1920, 1080, .rgba),
+    for (width, height, format) in [(320, 240, PictureFormat.rgba), (320, 240, .grey), (1920, 1080, .rgb24), (1920, 1080, .rgba),
                                     (1920, 1080, .i420), (1920, 1080, .nv12)] {
         let rate = try encodesPerSecond(width: width, height: height, format: format)
         print("  \(width)x\(height) \(format.rawValue): \(Int(rate.rounded())) /s (\(Double(Int(100_000 / rate)) / 100) ms each)")

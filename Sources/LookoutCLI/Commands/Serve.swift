@@ -61,7 +61,7 @@ struct Serve: ParsableCommand {
             }
             frameSizes[id] = size
         }
-        let catalog = PictureCatalog.from(file.zoneMinder, frameSizes: frameSizes)
+        let catalog = PictureCatalog.from(file.zoneMinder, ts: file.ts, frameSizes: frameSizes)
         catalog.refresh()
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         let workers = WorkerPool(threads: encoders ?? min(max(cores, 1), 4), name: "lookout-jpeg")

@@ -32,7 +32,8 @@ enum PictureResponses {
             case let .picture(picture):
                 return HTTPResponse(status: 200, contentType: "image/jpeg", body: picture.jpeg,
                                     headers: validators(tag: picture.entityTag, micros: picture.frameMicros)
-                                        + [("X-Frame-Size", "\(picture.width)x\(picture.height)")])
+                                        + [("X-Frame-Size", "\(picture.width)x\(picture.height)")]
+                                        + (picture.frameNumber.map { [("X-Frame", "\($0)")] } ?? []))
             case let .notModified(tag, micros):
                 return HTTPResponse(status: 304, contentType: "image/jpeg", body: [], headers: validators(tag: tag, micros: micros))
             }
