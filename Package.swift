@@ -127,7 +127,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "LookoutIntegrationTests",
-            dependencies: ["ZMShm", "ZMConfig", "MariaDB", "MonitorState", "LookoutCLI", "DemoSimulator", "SegmentFuzzing"]
+            dependencies: ["ZMShm", "ZMConfig", "MariaDB", "MonitorState", "LookoutCLI", "DemoSimulator", "SegmentFuzzing", "TSFrameBuffer", "FrameSource"]
         ),
         .target(name: "ZMLogTestSupport", dependencies: ["ZMLog"], path: "Tests/ZMLogTestSupport"),
         .testTarget(

@@ -45,7 +45,7 @@ public enum PictureFormat: String, Sendable, CaseIterable {
     }
 
     /// Planes and the size of each (in samples of one byte) for a frame of this size.
-    func planeSizes(width: Int, height: Int) -> [(width: Int, height: Int)] {
+    public func planeSizes(width: Int, height: Int) -> [(width: Int, height: Int)] {
         let chromaWidth = (width + 1) / 2, chromaHeight = (height + 1) / 2
         switch self {
         case .i420: return [(width, height), (chromaWidth, chromaHeight), (chromaWidth, chromaHeight)]
