@@ -24,7 +24,9 @@ synth_pid=$!
 for p in $port $((port + 1)); do
   for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$p/livez" && break; sleep 0.1; done
 done
+rss() { grep VmRSS "/proc/$1/status" | tr -s ' ' | cut -d' ' -f2-3; }
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+echo "lookout serve resident at start: $(rss $serve_pid) (peer), $(rss $synth_pid) (1080p)"
 for run in 1 2 3; do
   echo "run $run"
   # --encode: every answer is a fresh copy and encode (a new quality each time defeats the per-frame cache).
@@ -35,4 +37,5 @@ for run in 1 2 3; do
   echo "  lookout 1920x1080 RGBA ?h=360, encode each:  $(/usr/bin/python3 Tests/python/latency.py url "http://127.0.0.1:$((port + 1))/api/monitors/1/latest.jpg?h=360" "$requests" --encode)"
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "lookout serve resident after: $(rss $serve_pid) (peer), $(rss $synth_pid) (1080p)"
 "$bin/lookout-picture-bench"

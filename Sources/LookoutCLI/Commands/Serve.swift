@@ -80,8 +80,8 @@ struct Serve: ParsableCommand {
     static let healthRoutes = ["/livez", "/readyz", "/api/health", "/api/monitors"]
 
     /// One HEALTH answers every request for 0.1 s (the agent renders it once per poll anyway), and a failure for 1 s:
-    /// HEALTH is asked on the poll thread, so a silent agent must not cost every waiting scrape the whole timeout.
-    struct HealthCache {
+    /// HEALTH is asked on one thread, one at a time, so a silent agent must not cost every waiting scrape the whole timeout.
+    struct HealthCache: Sendable {
         let endpoint: String
         let timeout: Double
         private var last: (at: Double, result: Result<JSONValue, HealthClient.Failure>)?
