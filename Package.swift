@@ -81,8 +81,7 @@ let package = Package(
             name: "LookoutCLI",
             dependencies: [
                 "ZMShm", "ZMConfig", "ZMSite", "MonitorState", "LookoutJSON", "LookoutBus", "ZeroMQ", "Agent",
-                "DemoSimulator", "PosixThread", "LookoutVersion", "LookoutHealth", "FrameSource", "TSFrameBuffer",
-                "Pictures",
+                "DemoSimulator", "PosixThread", "LookoutVersion", "LookoutHealth", "Pictures", "FrameSource", "TSFrameBuffer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -114,6 +113,7 @@ let package = Package(
 
         // Benchmarks (release-mode executable; see docs/performance.md)
         .executableTarget(name: "lookout-bench", dependencies: ["ZMShm"], path: "Benchmarks/ShmDecodeBench"),
+        .executableTarget(name: "lookout-picture-bench", dependencies: ["Pictures", "ZMShm"], path: "Benchmarks/PictureBench"),
         .executableTarget(
             name: "lookout-log-bench", dependencies: ["ZMLog", "ZMConfig", "MariaDB"], path: "Benchmarks/LogBench"),
 
@@ -141,7 +141,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "LookoutIntegrationTests",
-            dependencies: ["ZMShm", "ZMConfig", "MariaDB", "MonitorState", "LookoutCLI", "DemoSimulator", "SegmentFuzzing", "FrameSource"]
+            dependencies: ["ZMShm", "ZMConfig", "MariaDB", "MonitorState", "LookoutCLI", "DemoSimulator", "SegmentFuzzing", "TSFrameBuffer", "FrameSource"]
         ),
         .target(name: "ZMLogTestSupport", dependencies: ["ZMLog"], path: "Tests/ZMLogTestSupport"),
         .testTarget(

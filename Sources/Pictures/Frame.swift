@@ -3,18 +3,20 @@
 public struct Frame: Sendable {
     public let width: Int
     public let height: Int
-    public let format: PixelFormat
+    public let format: PictureFormat
     public let offsets: [Int]
     public let strides: [Int]
     public internal(set) var bytes: [UInt8]
     /// Capture time in microseconds since the Unix epoch: the frame's identity for caching, ETag and Last-Modified.
     public let timestampMicros: Int64
+    /// The producer's frame number, where it has one (TS frame buffers); sent as `X-Frame`.
+    public var frameNumber: UInt64?
 
     /// The largest side believed (twice 8K): anything bigger is a broken header, not a camera.
     public static let maximumSide = 16_384
 
     /// - Throws: when a plane does not fit in `bytes`, a stride is shorter than its row, or a side is out of range.
-    public init(width: Int, height: Int, format: PixelFormat, offsets: [Int], strides: [Int], bytes: [UInt8],
+    public init(width: Int, height: Int, format: PictureFormat, offsets: [Int], strides: [Int], bytes: [UInt8],
                 timestampMicros: Int64) throws(PictureError) {
         guard (1...Self.maximumSide).contains(width), (1...Self.maximumSide).contains(height) else {
             throw PictureError(.invalidFrame, "frame size \(width)×\(height) out of range")
@@ -41,7 +43,7 @@ public struct Frame: Sendable {
     }
 
     /// Tightly packed planes, one after another (ZoneMinder's slots; I420 and NV12 as most producers write them).
-    public init(width: Int, height: Int, format: PixelFormat, bytes: [UInt8], timestampMicros: Int64) throws(PictureError) {
+    public init(width: Int, height: Int, format: PictureFormat, bytes: [UInt8], timestampMicros: Int64) throws(PictureError) {
         let planes = format.planeSizes(width: max(width, 0), height: max(height, 0))
         var offsets: [Int] = [], offset = 0
         for plane in planes {

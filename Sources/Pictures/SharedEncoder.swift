@@ -28,6 +28,7 @@ public struct Picture: Sendable {
     public let entityTag: String
     public let width: Int
     public let height: Int
+    public let frameNumber: UInt64?
 }
 
 /// The one encoder of a source, shared by every viewer and request: it copies the newest frame and encodes it at
@@ -83,7 +84,7 @@ public final class SharedEncoder: Sendable {
                 let jpeg = try encoder.encode(shaped, quality: request.quality)
                 state.encodes += 1
                 let picture = Picture(jpeg: jpeg, frameMicros: frame.timestampMicros, entityTag: tag,
-                                      width: shaped.width, height: shaped.height)
+                                      width: shaped.width, height: shaped.height, frameNumber: frame.frameNumber)
                 if state.cache.count >= Self.maximumCachedShapes { state.cache.removeAll(keepingCapacity: true) }
                 state.cache[request] = picture
                 return .success(.picture(picture))

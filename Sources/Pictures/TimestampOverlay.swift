@@ -11,7 +11,7 @@ extension Frame {
 
     mutating func drawLabel(_ text: String) {
         let scale = max(1, height / 360)
-        let glyphs = text.utf8.map { TimestampOverlay.glyph($0) }
+        let glyphs = text.utf8.map { Glyphs.glyph($0) }
         let boxWidth = min(width, (glyphs.count * 6 + 3) * scale), boxHeight = min(height, 11 * scale)
         for y in 0..<boxHeight {
             for x in 0..<boxWidth { setPixel(x: x, y: y, on: false) }
@@ -58,24 +58,5 @@ enum TimestampOverlay {
         localtime_r(&seconds, &parts)
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
         return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
-    }
-
-    /// 5×7 glyphs, one byte a row, bit 4 the leftmost column: digits, '-', ':' and space.
-    static func glyph(_ character: UInt8) -> [UInt8] {
-        switch character {
-        case UInt8(ascii: "0"): [0x0E, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0E]
-        case UInt8(ascii: "1"): [0x04, 0x0C, 0x04, 0x04, 0x04, 0x04, 0x0E]
-        case UInt8(ascii: "2"): [0x0E, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1F]
-        case UInt8(ascii: "3"): [0x1F, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0E]
-        case UInt8(ascii: "4"): [0x02, 0x06, 0x0A, 0x12, 0x1F, 0x02, 0x02]
-        case UInt8(ascii: "5"): [0x1F, 0x10, 0x1E, 0x01, 0x01, 0x11, 0x0E]
-        case UInt8(ascii: "6"): [0x06, 0x08, 0x10, 0x1E, 0x11, 0x11, 0x0E]
-        case UInt8(ascii: "7"): [0x1F, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08]
-        case UInt8(ascii: "8"): [0x0E, 0x11, 0x11, 0x0E, 0x11, 0x11, 0x0E]
-        case UInt8(ascii: "9"): [0x0E, 0x11, 0x11, 0x0F, 0x01, 0x02, 0x0C]
-        case UInt8(ascii: "-"): [0x00, 0x00, 0x00, 0x1F, 0x00, 0x00, 0x00]
-        case UInt8(ascii: ":"): [0x00, 0x0C, 0x0C, 0x00, 0x0C, 0x0C, 0x00]
-        default: [0, 0, 0, 0, 0, 0, 0]
-        }
     }
 }

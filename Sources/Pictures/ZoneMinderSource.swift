@@ -42,7 +42,7 @@ public final class ZoneMinderSource: PictureSource {
             guard let image = try opened.latestImage(geometry: geometry) else {
                 throw PictureError(.noImageYet, "no image yet: zmc has not written one to \(path)")
             }
-            guard let format = PixelFormat(zoneMinderOrder: image.subpixelOrder, colours: colours) else {
+            guard let format = PictureFormat(zoneMinderOrder: image.subpixelOrder, colours: colours) else {
                 throw PictureError(.unavailable, "\(path): subpixel order \(image.subpixelOrder) with \(colours) colour(s) is not a known format")
             }
             let micros = image.timestamp.seconds &* 1_000_000 &+ image.timestamp.microseconds

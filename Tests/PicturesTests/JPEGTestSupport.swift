@@ -32,7 +32,7 @@ enum TestPictures {
     }
 
     /// The pattern in `format`, as a source would hold it (packed rows, or planes one after another).
-    static func frame(_ format: PixelFormat, width: Int, height: Int, rgb: [UInt8], micros: Int64 = 1_000_000) throws -> Frame {
+    static func frame(_ format: PictureFormat, width: Int, height: Int, rgb: [UInt8], micros: Int64 = 1_000_000) throws -> Frame {
         var bytes: [UInt8] = []
         switch format {
         case .grey:

@@ -8,14 +8,14 @@ import ZMShm
 struct ZoneMinderSourceTests {
     static let width = 64, height = 48
 
-    static func packed(_ format: PixelFormat, rgb: [UInt8]) throws -> [UInt8] {
+    static func packed(_ format: PictureFormat, rgb: [UInt8]) throws -> [UInt8] {
         try TestPictures.frame(format, width: width, height: height, rgb: rgb).bytes
     }
 
     @Test("the newest slot in each 1.36 subpixel order", arguments: [
-        (UInt8(2), PixelFormat.grey), (5, .bgr24), (6, .rgb24), (7, .bgra), (8, .rgba), (9, .abgr), (10, .argb),
+        (UInt8(2), PictureFormat.grey), (5, .bgr24), (6, .rgb24), (7, .bgra), (8, .rgba), (9, .abgr), (10, .argb),
     ])
-    func newestSlot(order: UInt8, format: PixelFormat) throws {
+    func newestSlot(order: UInt8, format: PictureFormat) throws {
         let directory = SyntheticSegment.temporaryDirectory()
         defer { SyntheticSegment.remove(directory) }
         let old = TestPictures.rgb(width: Self.width, height: Self.height)
@@ -29,7 +29,7 @@ struct ZoneMinderSourceTests {
         #expect(frame.timestampMicros == 1_796_000_001_000_000)
         let decoded = try #require(TestPictures.decode(try JPEGEncoder().encode(frame, quality: 95)))
         let expected = format == .grey ? TestPictures.greyRGB(newest) : newest
-        #expect(TestPictures.meanAbsoluteDifference(decoded.rgb, expected) < PixelFormatEncodeTests.bound)
+        #expect(TestPictures.meanAbsoluteDifference(decoded.rgb, expected) < PictureFormatEncodeTests.bound)
     }
 
     @Test("last_write_index outside the ring: no image yet, not a slot's stale bytes", arguments: [Int32(3), 4, -1])

@@ -4,6 +4,7 @@ import Glibc
 import LookoutHealth
 import LookoutJSON
 import LookoutVersion
+import ZMSite
 
 /// `lookout serve`: HTTP probes and metrics in a process of its own (lookout-http.service), so the agent keeps its
 /// resident-set budget. Every answer comes from one HEALTH request to the agent's control socket.
@@ -28,6 +29,10 @@ struct Serve: ParsableCommand {
     @Option(help: "Seconds to wait for the agent's HEALTH.") var timeout: Double = 2
     @Option(help: "The agent's publish endpoint for /api/events (default: bus.publish of the configuration).") var publish: String?
     @Option(help: "Threads that copy and encode pictures (default: the number of cores, at most 4).") var encoders: Int?
+    @Option(name: .customLong("size"), help: ArgumentHelp(
+        "ID=WIDTHxHEIGHT of a monitor's images, instead of its Monitors row (repeatable).",
+        discussion: "For a site whose ZoneMinder database this process may not read."))
+    var sizes: [String] = []
     @Option(help: ArgumentHelp("Exit when this process is gone (set by `lookout run --http`).", visibility: .hidden))
     var agentPid: Int32?
 
@@ -48,7 +53,15 @@ struct Serve: ParsableCommand {
         let publishEndpoint = publish ?? (config == nil && file.bus.publish == AgentConfiguration.Bus.defaultPublish ? AgentEndpoints.publish : file.bus.publish)
         let server = try HTTPServer(address: address, limits: HTTPServer.Limits(connections: file.http.maxClients))
         let stop = InterruptFlag()
-        let catalog = PictureCatalog.from(file.zoneMinder)
+        var frameSizes: [Int: (width: Int, height: Int)] = [:]
+        for text in sizes {
+            let parts = text.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let id = ZoneMinderContext.monitorID(parts[0]), let size = Snapshot.parseSize(String(parts[1])) else {
+                throw CLIError("--size '\(text)' is not ID=WIDTHxHEIGHT, e.g. 1=1920x1080")
+            }
+            frameSizes[id] = size
+        }
+        let catalog = PictureCatalog.from(file.zoneMinder, ts: file.ts, frameSizes: frameSizes)
         catalog.refresh()
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         let workers = WorkerPool(threads: encoders ?? min(max(cores, 1), 4), name: "lookout-jpeg")
@@ -67,8 +80,8 @@ struct Serve: ParsableCommand {
     static let healthRoutes = ["/livez", "/readyz", "/api/health", "/api/monitors"]
 
     /// One HEALTH answers every request for 0.1 s (the agent renders it once per poll anyway), and a failure for 1 s:
-    /// HEALTH is asked on the poll thread, so a silent agent must not cost every waiting scrape the whole timeout.
-    struct HealthCache {
+    /// HEALTH is asked on one thread, one at a time, so a silent agent must not cost every waiting scrape the whole timeout.
+    struct HealthCache: Sendable {
         let endpoint: String
         let timeout: Double
         private var last: (at: Double, result: Result<JSONValue, HealthClient.Failure>)?

@@ -6,7 +6,7 @@ import ZeroMQ
 /// Asks the agent's control socket for HEALTH, failing with a reason a person can act on: no socket, permission
 /// denied, no answer in time, or a reply that is not HEALTH.
 enum HealthClient {
-    enum Failure: Error, CustomStringConvertible {
+    enum Failure: Error, CustomStringConvertible, Sendable {
         case noSocket(String)
         case permissionDenied(String)
         case noAnswer(String, seconds: Double)

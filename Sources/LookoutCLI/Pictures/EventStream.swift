@@ -2,7 +2,7 @@ import PosixThread
 import ZeroMQ
 
 /// `/api/events`: the agent's bus as Server-Sent Events. One thread holds a SUB socket on the publish endpoint and
-/// hands each monitor message to the poll thread as one SSE event (`data: {"topic":…,"body":…}`); every client gets
+/// hands each monitor and channel message to the poll thread as one SSE event (`data: {"topic":…,"body":…}`); every client gets
 /// a copy of the same bytes. A client that stops reading is closed once 256 KiB wait for it; the bus thread itself
 /// only ever waits on ZeroMQ, whose queue is bounded by its receive high-water mark.
 final class EventStream {
@@ -22,6 +22,7 @@ final class EventStream {
             guard let subscriber = try? ZMQSocket(context, .sub),
                   (try? subscriber.setOption(ZMQ_RCVHWM_VALUE, Int32(10_000))) != nil,
                   (try? subscriber.subscribe("zm.monitor.")) != nil,
+                  (try? subscriber.subscribe("ts.channel.")) != nil,
                   (try? subscriber.connect(endpoint)) != nil else { return }
             while true {
                 guard let frames = try? subscriber.receive(timeoutMilliseconds: 1000), frames.count == 3 else { continue }

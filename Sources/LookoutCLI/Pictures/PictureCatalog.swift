@@ -1,6 +1,8 @@
 import Agent
+import Glibc
 import Pictures
 import Synchronization
+import TSFrameBuffer
 import ZMConfig
 import ZMSite
 
@@ -18,13 +20,20 @@ final class PictureCatalog: Sendable {
 
     let options: ZoneMinderContext.Options
     let onlyMonitors: [Int]
+    /// TS frame-buffer channels: `[[ts.channel]]` and, with `ts.discover`, every `sfb_data_ch<N>` in `ts.dir`.
+    let ts: AgentConfiguration.TS
+    /// Sizes given by hand (`lookout serve --size`), before the Monitors rows.
+    let frameSizes: [Int: (width: Int, height: Int)]
     static let refreshSeconds = 60.0
     private let entries = Mutex<[String: Entry]>([:])
     private let problems = Mutex<[String]>([])
 
-    init(options: ZoneMinderContext.Options, onlyMonitors: [Int]) {
+    init(options: ZoneMinderContext.Options, onlyMonitors: [Int], frameSizes: [Int: (width: Int, height: Int)] = [:],
+         ts: AgentConfiguration.TS = AgentConfiguration().ts) {
         self.options = options
+        self.ts = ts
         self.onlyMonitors = onlyMonitors
+        self.frameSizes = frameSizes
     }
 
     /// Finds the monitors again (blocking: the database is asked). Call from a worker, or once at start.
@@ -37,7 +46,7 @@ final class PictureCatalog: Sendable {
             for id in ids {
                 let key = "monitors/\(id)"
                 let row = context.monitorRows[id]
-                let size = context.frameSize(id)
+                let size = frameSizes[id] ?? context.frameSize(id)
                 let signature = "\(row?.name ?? "")|\(size.map { "\($0.width)x\($0.height)" } ?? "?")|\(context.segmentPath(id))"
                 if let existing = entries[key], existing.signature == signature {
                     fresh[key] = existing
@@ -47,15 +56,30 @@ final class PictureCatalog: Sendable {
                                               frameSize: size, owners: context.segmentOwners)
                 fresh[key] = Entry(encoder: SharedEncoder(source: source), kind: "monitor", id: id, signature: signature)
             }
-            for (key, entry) in entries where entry.kind != "monitor" { fresh[key] = entry }
+            for (channel, path) in channelPaths() {
+                let key = "channels/\(channel)"
+                if let existing = entries[key], existing.signature == path {
+                    fresh[key] = existing
+                } else {
+                    fresh[key] = Entry(encoder: SharedEncoder(source: ChannelSource(channel: channel, path: path)), kind: "channel", id: channel, signature: path)
+                }
+            }
             entries = fresh
         }
         problems.withLock { $0 = context.notes }
     }
 
-    /// Adds a source that is not a ZoneMinder monitor (a TS frame-buffer channel).
-    func add(_ source: any PictureSource, kind: String, id: Int) {
-        entries.withLock { $0[source.key] = Entry(encoder: SharedEncoder(source: source), kind: kind, id: id, signature: source.key) }
+    /// Configured channels, and with `ts.discover` every `sfb_data_ch<N>` file in `ts.dir`.
+    func channelPaths() -> [Int: String] {
+        var paths: [Int: String] = [:]
+        for channel in ts.channels { paths[channel.channel] = "\(ts.directory)/\(channel.data)" }
+        guard ts.discover, let stream = opendir(ts.directory) else { return paths }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if let channel = SFB1Layout.channel(inDataName: name), paths[channel] == nil { paths[channel] = "\(ts.directory)/\(name)" }
+        }
+        return paths
     }
 
     func encoder(_ key: String) -> SharedEncoder? { entries.withLock { $0[key]?.encoder } }
@@ -70,10 +94,11 @@ final class PictureCatalog: Sendable {
 
 extension PictureCatalog {
     /// The catalog for the configuration's `[zoneminder]` section (the same map directory and database as the agent).
-    static func from(_ zoneMinder: AgentConfiguration.ZoneMinder) -> PictureCatalog {
+    static func from(_ zoneMinder: AgentConfiguration.ZoneMinder, ts: AgentConfiguration.TS,
+                     frameSizes: [Int: (width: Int, height: Int)] = [:]) -> PictureCatalog {
         PictureCatalog(
             options: ZoneMinderContext.Options(mapDirectory: zoneMinder.mapDirectory, zmVersion: zoneMinder.version,
                                                configDirectory: zoneMinder.configDirectory, useDatabase: zoneMinder.useDatabase),
-            onlyMonitors: zoneMinder.monitors)
+            onlyMonitors: zoneMinder.monitors, frameSizes: frameSizes, ts: ts)
     }
 }

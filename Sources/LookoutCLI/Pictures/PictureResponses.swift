@@ -32,10 +32,25 @@ enum PictureResponses {
             case let .picture(picture):
                 return HTTPResponse(status: 200, contentType: "image/jpeg", body: picture.jpeg,
                                     headers: validators(tag: picture.entityTag, micros: picture.frameMicros)
-                                        + [("X-Frame-Size", "\(picture.width)x\(picture.height)")])
+                                        + [("X-Frame-Size", "\(picture.width)x\(picture.height)")]
+                                        + (picture.frameNumber.map { [("X-Frame", "\($0)")] } ?? []))
             case let .notModified(tag, micros):
                 return HTTPResponse(status: 304, contentType: "image/jpeg", body: [], headers: validators(tag: tag, micros: micros))
             }
+        } catch {
+            return failure(error)
+        }
+    }
+
+    /// Every source's newest picture tiled with its name (`/api/grid.jpg`); a source without one gets a grey tile.
+    static func grid(_ sources: [any PictureSource], tileHeight: Int, quality: Int) -> HTTPResponse {
+        let tiles = sources.map { source in (name: source.name, frame: try? source.latestFrame()) }
+        guard let canvas = Grid.compose(tiles, tileHeight: tileHeight) else {
+            return HTTPResponse(status: 500, text: "grid too large\n")
+        }
+        do {
+            return HTTPResponse(status: 200, contentType: "image/jpeg", body: try JPEGEncoder().encode(canvas, quality: quality),
+                                headers: [("X-Frame-Size", "\(canvas.width)x\(canvas.height)")])
         } catch {
             return failure(error)
         }

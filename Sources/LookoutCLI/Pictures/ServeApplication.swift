@@ -2,11 +2,16 @@ import Agent
 import Glibc
 import LookoutJSON
 import Pictures
+import Synchronization
 
 /// `lookout serve`'s routes on the poll thread: probes and metrics from the agent's HEALTH (answered at once),
 /// pictures on workers, MJPEG and SSE as streams. docs/pictures.md, docs/health.md.
 final class ServeApplication: HTTPApplication {
-    var health: Serve.HealthCache
+    /// HEALTH is asked on its own thread: a silent agent (up to `--timeout` per try) must not stall the poll loop
+    /// that keeps MJPEG and SSE clients going. One thread, so one HEALTH request at a time; the rest wait for its
+    /// answer and take it from the cache.
+    let health: HealthAnswers
+    let healthWorker = WorkerPool(threads: 1, name: "lookout-health")
     let catalog: PictureCatalog
     let access: AccessControl
     let workers: WorkerPool
@@ -15,7 +20,7 @@ final class ServeApplication: HTTPApplication {
     private var nextCatalogRefresh: Double
 
     init(health: Serve.HealthCache, catalog: PictureCatalog, access: AccessControl, workers: WorkerPool, now: Double) {
-        self.health = health
+        self.health = HealthAnswers(health)
         self.catalog = catalog
         self.access = access
         self.workers = workers
@@ -25,11 +30,15 @@ final class ServeApplication: HTTPApplication {
 
     func handle(_ request: HTTPRequest, connection: UInt64, server: HTTPServer) -> HTTPAction {
         let path = request.path
-        if Serve.healthRoutes.contains(path) { return .respond(Serve.route(path, cache: &health)) }
-        if path == "/metrics" {
-            var response = Serve.route(path, cache: &health)
-            response.body += Array(pictureMetrics().utf8)
-            return .respond(response)
+        if Serve.healthRoutes.contains(path) || path == "/metrics" {
+            let extra = path == "/metrics" ? pictureMetrics() : ""
+            let mailbox = server.mailbox, health = health
+            healthWorker.submit {
+                var response = health.route(path)
+                response.body += Array(extra.utf8)
+                mailbox.post(.response(connection, response))
+            }
+            return .wait
         }
         if let denied = access.check(request) { return .respond(denied) }
         switch path {
@@ -40,6 +49,18 @@ final class ServeApplication: HTTPApplication {
         case "/api/events":
             events.add(connection)
             return .stream(head: EventStream.head)
+        case "/api/grid.jpg":
+            let tileHeight = request.query["h"].map { Int($0) ?? -1 } ?? 240
+            let quality = request.query["quality"].map { Int($0) ?? -1 } ?? PictureRequest.defaultQuality
+            guard (32...1080).contains(tileHeight), (1...100).contains(quality) else {
+                return .respond(HTTPResponse(status: 400, text: "h (tile height) must be 32 to 1080 and quality 1 to 100\n"))
+            }
+            let sources = catalog.all.map { $0.encoder.source }
+            let mailbox = server.mailbox
+            workers.submit {
+                mailbox.post(.response(connection, PictureResponses.grid(sources, tileHeight: tileHeight, quality: quality)))
+            }
+            return .wait
         default:
             break
         }
@@ -47,7 +68,7 @@ final class ServeApplication: HTTPApplication {
         // "", "api", "monitors"|"channels", id, file
         guard parts.count == 5, parts[1] == "api", parts[2] == "monitors" || parts[2] == "channels",
               let id = Int(parts[3]), id > 0 else {
-            return .respond(HTTPResponse(status: 404, text: "not found; try /, /api/monitors/<id>/latest.jpg, /api/monitors/<id>/stream.mjpeg, /api/events, \(Serve.healthRoutes.joined(separator: ", ")), /metrics\n"))
+            return .respond(HTTPResponse(status: 404, text: "not found; try /, /api/monitors/<id>/latest.jpg, /api/monitors/<id>/stream.mjpeg, /api/grid.jpg, /api/events, \(Serve.healthRoutes.joined(separator: ", ")), /metrics\n"))
         }
         guard let encoder = catalog.encoder("\(parts[2])/\(id)") else {
             return .respond(HTTPResponse(status: 404, text: "no \(parts[2].dropLast()) \(id)\n"))
@@ -124,4 +145,13 @@ final class ServeApplication: HTTPApplication {
         text += "lookout_event_stream_clients \(events.clients.count)\n"
         return text
     }
+}
+
+/// The HEALTH cache behind a lock, for the health thread.
+final class HealthAnswers: Sendable {
+    private let cache: Mutex<Serve.HealthCache>
+
+    init(_ cache: Serve.HealthCache) { self.cache = Mutex(cache) }
+
+    func route(_ path: String) -> HTTPResponse { cache.withLock { Serve.route(path, cache: &$0) } }
 }

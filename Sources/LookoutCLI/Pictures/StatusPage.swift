@@ -79,7 +79,9 @@ enum StatusPage {
       events.onopen = () => { status.textContent = tiles.size + " sources, live"; };
       events.onerror = () => { status.textContent = "event stream lost; retrying"; };
       events.onmessage = (m) => {
-        const msg = JSON.parse(m.data), parts = msg.topic.split("."), key = "monitors/" + parts[2], b = msg.body || {};
+        const msg = JSON.parse(m.data), parts = msg.topic.split("."), b = msg.body || {};
+        const key = (parts[0] === "ts" ? "channels/" : "monitors/") + parts[2];
+        if (parts[0] === "ts") { if (parts[3] === "state") { setState(key, (b.state || "").toUpperCase()); setFPS(key, b.fps); } return; }
         if (parts[3] === "state") setState(key, b.state);
         else if (parts[3] === "fps") setFPS(key, b.capture_fps);
         else if (parts[3] === "event") setEvent(key, "event " + b.event_id + " " + b.type + (b.cause ? " (" + b.cause + ")" : ""));

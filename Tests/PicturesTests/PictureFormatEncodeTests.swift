@@ -4,13 +4,13 @@ import Testing
 /// Every pixel format a source can hand over encodes to the picture it holds: ZoneMinder 1.36's packed orders
 /// (GREY, RGB24, BGR, RGBA and the other 32-bit orders) and the TS frame-buffer's I420 and NV12 straight from planes.
 @Suite("Pixel formats encode to the picture they hold")
-struct PixelFormatEncodeTests {
+struct PictureFormatEncodeTests {
     /// Mean absolute difference per channel (0–255) allowed at quality 95 on the smooth test pattern: JPEG and
     /// 4:2:0 chroma lose about 1; a wrong byte order or plane offset costs tens.
     static let bound = 3.0
 
-    @Test("each format decodes to the pattern", arguments: PixelFormat.allCases)
-    func formatRoundTrip(format: PixelFormat) throws {
+    @Test("each format decodes to the pattern", arguments: PictureFormat.allCases)
+    func formatRoundTrip(format: PictureFormat) throws {
         let width = 96, height = 64
         let rgb = TestPictures.rgb(width: width, height: height, box: (40, 24))
         let frame = try TestPictures.frame(format, width: width, height: height, rgb: rgb)
@@ -22,8 +22,8 @@ struct PixelFormatEncodeTests {
         #expect(difference < Self.bound, "\(format): mean absolute difference \(difference)")
     }
 
-    @Test("planes with padded strides and odd sizes", arguments: [PixelFormat.i420, .nv12, .rgb24])
-    func paddedStrides(format: PixelFormat) throws {
+    @Test("planes with padded strides and odd sizes", arguments: [PictureFormat.i420, .nv12, .rgb24])
+    func paddedStrides(format: PictureFormat) throws {
         let width = 33, height = 17
         let rgb = TestPictures.rgb(width: width, height: height)
         let tight = try TestPictures.frame(format, width: width, height: height, rgb: rgb)
@@ -58,8 +58,8 @@ struct PixelFormatEncodeTests {
         }
     }
 
-    @Test("h scales keeping the aspect ratio; the box stays where it was", arguments: [PixelFormat.rgba, .i420, .nv12, .grey])
-    func scaling(format: PixelFormat) throws {
+    @Test("h scales keeping the aspect ratio; the box stays where it was", arguments: [PictureFormat.rgba, .i420, .nv12, .grey])
+    func scaling(format: PictureFormat) throws {
         let rgb = TestPictures.rgb(width: 320, height: 240, box: (160, 120))
         let frame = try TestPictures.frame(format, width: 320, height: 240, rgb: rgb)
         let small = frame.scaled(toHeight: 120)

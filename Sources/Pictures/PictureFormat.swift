@@ -2,7 +2,7 @@ import CTurboJPEG
 
 /// How a frame's bytes hold its pixels. Packed formats name their byte order in memory (`rgba`: byte 0 is red);
 /// `i420` is three planes (Y, then U and V at half width and height), `nv12` two (Y, then interleaved UV).
-public enum PixelFormat: String, Sendable, CaseIterable {
+public enum PictureFormat: String, Sendable, CaseIterable {
     case grey, rgb24, bgr24, rgba, bgra, argb, abgr, i420, nv12
 
     /// ZoneMinder's `SharedData.format` (`ZM_SUBPIX_ORDER_*`): 2 grey, 5 BGR, 6 RGB, 7 BGRA, 8 RGBA, 9 ABGR, 10 ARGB.
@@ -45,7 +45,7 @@ public enum PixelFormat: String, Sendable, CaseIterable {
     }
 
     /// Planes and the size of each (in samples of one byte) for a frame of this size.
-    func planeSizes(width: Int, height: Int) -> [(width: Int, height: Int)] {
+    public func planeSizes(width: Int, height: Int) -> [(width: Int, height: Int)] {
         let chromaWidth = (width + 1) / 2, chromaHeight = (height + 1) / 2
         switch self {
         case .i420: return [(width, height), (chromaWidth, chromaHeight), (chromaWidth, chromaHeight)]
