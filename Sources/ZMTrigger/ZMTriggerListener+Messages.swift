@@ -118,7 +118,9 @@ extension ZMTriggerListener {
         case .off:
             logger.info("Trigger 'off'")
             // zmtrigger.pl: "Wait til it's finished", then cancel. Here the wait is on the bus, not a sleep loop.
-            offWaits[request.monitor] = (notices.lastEvent(request.monitor), clock.now + settings.offWaitSeconds)
+            // A monitor not seen on the bus yet (just after start) is given 2 s to show its state before the cancel.
+            let known = notices.inAlarm(request.monitor) != nil
+            offWaits[request.monitor] = (notices.lastEvent(request.monitor), clock.now + (known ? settings.offWaitSeconds : 2))
             checkOffWaits()
         case .cancel:
             logger.info("Cancelled event")
@@ -146,7 +148,13 @@ extension ZMTriggerListener {
     func checkOffWaits() {
         let now = clock.now
         for (id, wait) in offWaits {
-            let over = notices.inAlarm(id) != true || notices.lastEvent(id) != wait.event || now >= wait.deadline
+            if wait.event == nil, notices.inAlarm(id) == true {
+                // First seen in alarm after the off: wait for the end of that event.
+                offWaits[id] = (notices.lastEvent(id), now + settings.offWaitSeconds)
+                continue
+            }
+            let alarmed = notices.inAlarm(id)
+            let over = alarmed == false || (alarmed == true && notices.lastEvent(id) != wait.event) || now >= wait.deadline
             guard over else { continue }
             offWaits[id] = nil
             send(["TRIGGER", "\(id)", "cancel"], .cancelAfterOff, id, TriggerMessage("\(id)|cancel"))
