@@ -138,6 +138,19 @@ struct ZMTriggerPeerTests {
         #expect(logs.contains("Trigger 'off'"), "logs: \(logs)")
     }
 
+    @Test("disable+1 requests ZoneMinder's suspend, and a second later the timed enable its resume (Nodect: no detection to suspend)")
+    func timedDisable() throws {
+        try Peer.require()
+        let listening = try ListeningAgent()
+        _ = try listening.send(["3|disable+1"], seconds: 0.5)
+        let logs = try listening.awaitLogs(["Set monitor to disable", "Found action '3|enable'", "Set monitor to enable"])
+        #expect(logs.contains("Set monitor to disable"), "logs: \(logs)")
+        #expect(logs.contains("Found action '3|enable'"))
+        #expect(logs.contains("Set monitor to enable"))
+        #expect(logs.contains { $0.hasPrefix("action requested") && $0.contains("action=suspend") })
+        #expect(logs.contains { $0.hasPrefix("action requested") && $0.contains("action=resume") })
+    }
+
     @Test("connections beyond max_connections are closed at once; a silent client is dropped after idle_seconds")
     func boundedConnections() throws {
         try Peer.require()
