@@ -56,6 +56,7 @@ struct ManyTilesTests {
         let sources = try JSONSerialization.jsonObject(with: try serve.get("/api/pictures").body) as? [String: Any]
         #expect((sources?["sources"] as? [Any])?.count == 256)
         let result = try ServeProcess.python("many_tiles_check.py", [serve.base, directory.path + "/tiles.png"])
+        print("ManyTilesTests: \(result)")
         let settled = try #require(result["settled"] as? [String: Any], "\(result)")
         #expect(settled["tiles"] as? Int == 256)
         let inView = settled["in_view"] as? Int ?? 0
