@@ -39,6 +39,7 @@ for run in 1 2 3; do
   echo "  lookout 320x240 peer monitor 1, encode each: $(/usr/bin/python3 Tests/python/latency.py url "http://127.0.0.1:$port/api/monitors/1/latest.jpg" "$requests" --encode)"
   echo "  lookout 320x240 peer monitor 1, as asked:    $(/usr/bin/python3 Tests/python/latency.py url "http://127.0.0.1:$port/api/monitors/1/latest.jpg" "$requests")"
   echo "  zmu -m 1 -i (same monitor):                  $(cd "$work" && /usr/bin/python3 "$OLDPWD/Tests/python/latency.py" command 20 -- zmu -m 1 -i)"
+  echo "  lookout snapshot 1 -o FILE (a process too):  $(/usr/bin/python3 Tests/python/latency.py command 20 -- "$bin/lookout" snapshot 1 -o "$work/snapshot.jpg")"
   echo "  lookout 1920x1080 RGBA, encode each:         $(/usr/bin/python3 Tests/python/latency.py url "http://127.0.0.1:$((port + 1))/api/monitors/1/latest.jpg" "$requests" --encode)"
   echo "  lookout 1920x1080 RGBA ?h=360, encode each:  $(/usr/bin/python3 Tests/python/latency.py url "http://127.0.0.1:$((port + 1))/api/monitors/1/latest.jpg?h=360" "$requests" --encode)"
   echo "  lookout 1920x1080 I420 SFB, encode each:     $(/usr/bin/python3 Tests/python/latency.py url "http://127.0.0.1:$((port + 1))/api/channels/1/latest.jpg" "$requests" --encode)"

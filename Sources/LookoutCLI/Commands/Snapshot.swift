@@ -39,7 +39,9 @@ struct Snapshot: ParsableCommand {
 
     func run() throws {
         let id = monitor.value
-        let context = ZoneMinderContext.resolve(segments.contextOptions(database: size == nil))
+        var options = segments.contextOptions(database: size == nil)
+        options.detectVersion = false
+        let context = ZoneMinderContext.resolve(options)
         let source = ZoneMinderSource(monitorID: id, name: "", path: context.segmentPath(id),
                                       frameSize: size.flatMap(Self.parseSize) ?? context.frameSize(id), owners: context.segmentOwners)
         let picture: Picture

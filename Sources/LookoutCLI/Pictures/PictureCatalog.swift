@@ -98,7 +98,8 @@ extension PictureCatalog {
                      frameSizes: [Int: (width: Int, height: Int)] = [:]) -> PictureCatalog {
         PictureCatalog(
             options: ZoneMinderContext.Options(mapDirectory: zoneMinder.mapDirectory, zmVersion: zoneMinder.version,
-                                               configDirectory: zoneMinder.configDirectory, useDatabase: zoneMinder.useDatabase),
+                                               configDirectory: zoneMinder.configDirectory, useDatabase: zoneMinder.useDatabase,
+                                               detectVersion: false),
             onlyMonitors: zoneMinder.monitors, frameSizes: frameSizes, ts: ts)
     }
 }
