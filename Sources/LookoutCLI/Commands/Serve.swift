@@ -51,10 +51,6 @@ struct Serve: ParsableCommand {
         }
         let endpoint = control ?? (config == nil && file.bus.control == AgentConfiguration.Bus.defaultControl ? AgentEndpoints.control : file.bus.control)
         let publishEndpoint = publish ?? (config == nil && file.bus.publish == AgentConfiguration.Bus.defaultPublish ? AgentEndpoints.publish : file.bus.publish)
-        // Frames above 1 MiB (a 1080p slot copy is 6–8 MB) get their own mapping, returned when freed: with glibc's
-        // sliding threshold they would come from the heap after the first one and its pages would stay resident
-        // (84 MiB after a 1080p benchmark run). M_MMAP_THRESHOLD is -3; setting it fixes the threshold.
-        _ = glibcMallopt(-3, 1 << 20)
         let server = try HTTPServer(address: address, limits: HTTPServer.Limits(connections: file.http.maxClients))
         let stop = InterruptFlag()
         var frameSizes: [Int: (width: Int, height: Int)] = [:]
@@ -157,7 +153,3 @@ enum MonotonicSeconds {
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1_000_000_000
     }
 }
-
-/// glibc's `mallopt(3)` (declared in malloc.h, which the Glibc module does not export).
-@_silgen_name("mallopt")
-private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
