@@ -5,8 +5,9 @@
    with one memcpy; the floor of any copy;
 2. bare libzmq PUSH→PULL over ipc of the same bytes, zero-copy send (zmq_msg_init_data), the receiver in another
    process: the transport's own limit;
-3. the agent's relay: `lookout sfb-produce --repeat-frame` at full speed (1080p I420; one copy into the slot per
-   frame, so the producer is not the limit), the agent polling at 1000 Hz relaying
+3. the agent's relay: `lookout sfb-produce --repeat-frame --fps 2000` (1080p I420; each slot written once, then
+   re-published as a producer decoding in place would, so the producer neither limits the relay nor takes a core
+   from it), the agent polling at 1000 Hz relaying
    channel 1 at up to 1000 fps, a SUB in another process counting ts.channel.1.frame messages and bytes.
 
 Usage: relay_bench.py LOOKOUT [SECONDS]
@@ -99,7 +100,7 @@ socket = ""
 """)
     pub, control = f"ipc://{directory}/pub", f"ipc://{directory}/control"
     producer = subprocess.Popen([lookout, "sfb-produce", "--channel", "1", "--dir", directory, "--size", "1920x1080",
-                                 "--format", "I420", "--fps", "0", "--slots", "4", "--repeat-frame"], stdout=subprocess.DEVNULL)
+                                 "--format", "I420", "--fps", "2000", "--slots", "4", "--repeat-frame"], stdout=subprocess.DEVNULL)
     agent = subprocess.Popen([lookout, "run", "--config", config, "--pub", pub, "--control", control],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
