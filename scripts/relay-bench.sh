@@ -10,5 +10,6 @@ lookout=$PWD/.build/release/lookout
 for run in $(seq "${RUNS:-3}"); do
   echo "run $run, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   python3 Benchmarks/relay/relay_bench.py "$lookout" "${SECONDS_RELAY:-5}"
-  python3 Benchmarks/relay/channels_cpu.py "$lookout" "${SECONDS_CPU:-30}"
+  python3 Benchmarks/relay/channels_cpu.py "$lookout" "${SECONDS_CPU:-30}" 0    # the same agent without channels
+  python3 Benchmarks/relay/channels_cpu.py "$lookout" "${SECONDS_CPU:-30}" 16
 done

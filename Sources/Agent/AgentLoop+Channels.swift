@@ -23,8 +23,8 @@ extension AgentLoop {
         for (n, configured) in wanted.sorted(by: { $0.key < $1.key }) where channelSet.channels[n] == nil {
             let name = configured?.data ?? SFB1Layout.dataName(channel: n)
             let tracked = TrackedChannel(
-                channel: n, path: ts.directory + "/" + name, configured: configured, stallSeconds: ts.stallSeconds, owners: context.segmentOwners)
-            if let fps = configuration.relayFPS(channel: n) { tracked.relay = FrameRelay(topic: Self.channelPrefix(n) + "frame", fps: fps) }
+                channel: n, path: ts.directory + "/" + name, configured: configured, stallSeconds: ts.stallSeconds,
+                owners: context.segmentOwners, relayFPS: configuration.relayFPS(channel: n))
             channelSet.channels[n] = tracked
             logger.info("TS channel followed", metadata: ["channel": "\(n)", "path": "\(tracked.follower.path)"])
         }

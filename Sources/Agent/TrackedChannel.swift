@@ -16,10 +16,12 @@ final class TrackedChannel {
     var missingSince: Double?
     var relay: FrameRelay?
 
-    init(channel: Int, path: String, configured: AgentConfiguration.Channel?, stallSeconds: Double, owners: SegmentOwners) {
+    /// - Parameter relayFPS: relay this channel's frames (the file is then mapped whole, else its header only).
+    init(channel: Int, path: String, configured: AgentConfiguration.Channel?, stallSeconds: Double, owners: SegmentOwners, relayFPS: Double?) {
         self.channel = channel
         self.configured = configured
-        follower = SFBChannelFollower(channel: channel, path: path, owners: owners, stallSeconds: stallSeconds)
+        follower = SFBChannelFollower(channel: channel, path: path, owners: owners, stallSeconds: stallSeconds, headerOnly: relayFPS == nil)
+        relay = relayFPS.map { FrameRelay(topic: "ts.channel.\(channel).frame", fps: $0) }
     }
 
     var available: Bool { reading?.header != nil && reading?.error == nil }

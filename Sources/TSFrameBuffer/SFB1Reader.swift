@@ -23,10 +23,14 @@ public final class SFB1Reader: FrameSource {
 
     /// Opens without blocking or following links, refuses anything but a regular file owned by one of `owners`,
     /// maps it whole and validates the header against the file's size.
-    public init(path: String, owners: SegmentOwners = .standard) throws(FrameSourceError) {
+    ///
+    /// - Parameter headerOnly: map only the 4096-byte header (metadata, liveness, descriptors; no pixels). A poller
+    ///   that never copies frames keeps its resident set at one page per channel: touching a page of a larger
+    ///   mapping brings up to 64 KiB of its neighbours in (the kernel's fault-around).
+    public init(path: String, owners: SegmentOwners = .standard, headerOnly: Bool = false) throws(FrameSourceError) {
         let mapping: MappedSegment
         do throws(SegmentError) {
-            mapping = try MappedSegment(path: path, owners: owners)
+            mapping = try MappedSegment(path: path, prefix: headerOnly ? SFB1Layout.headerSize : nil, owners: owners)
         } catch {
             throw Self.translate(error)
         }
@@ -62,7 +66,10 @@ public final class SFB1Reader: FrameSource {
     }
 
     public func copyNewestFrame(into buffer: UnsafeMutableRawBufferPointer) throws(FrameSourceError) -> FrameMetadata? {
-        try readNewest(into: buffer)
+        guard mapping.mappedLength == mapping.length else {
+            throw FrameSourceError(.system, "\(path) was opened for its header only; open it whole to copy frames")
+        }
+        return try readNewest(into: buffer)
     }
 
     public func liveness() throws(FrameSourceError) -> FrameLiveness {
@@ -90,8 +97,11 @@ public final class SFB1Reader: FrameSource {
         public let slot: Int
         public let sequence: UInt64
         public let descriptor: SFB1SlotDescriptor
-        /// Even, unchanged across the copy, and the byte count in range: the copy is whole.
-        public let consistent: Bool
+        /// Even and unchanged across the copy: nothing was written meanwhile.
+        public let stable: Bool
+        /// Stable, and the byte count in range: the copy is whole.
+        public var consistent: Bool { stable && Int(descriptor.bytes) <= slotSize }
+        let slotSize: Int
     }
 
     /// Reads slot `slot`'s descriptor (and pixels into `buffer`) once, without retrying.
@@ -104,13 +114,13 @@ public final class SFB1Reader: FrameSource {
                 read = try mapping.seqlockRead(
                     sequenceOffset: descriptorOffset + SFB1Layout.Descriptor.seq, descriptorOffset: descriptorOffset,
                     descriptorCopy: copy, bytesOffset: SFB1Layout.Descriptor.bytes,
-                    pixelOffset: SFB1Layout.slotOffset(slot: slot, slotSize: slotSize), pixelLimit: slotSize, pixelCopy: buffer)
+                    pixelOffset: SFB1Layout.slotOffset(slot: slot, slotSize: slotSize), pixelLimit: buffer == nil ? 0 : slotSize,
+                    pixelCopy: buffer)
             } catch {
                 throw Self.translate(error)
             }
             let descriptor = SFB1SlotDescriptor(UnsafeRawBufferPointer(copy))
-            let inRange = Int(descriptor.bytes) <= slotSize
-            return SlotRead(slot: slot, sequence: read.sequenceBefore, descriptor: descriptor, consistent: read.consistent && inRange)
+            return SlotRead(slot: slot, sequence: read.sequenceBefore, descriptor: descriptor, stable: read.consistent, slotSize: slotSize)
         }
     }
 
@@ -128,10 +138,11 @@ public final class SFB1Reader: FrameSource {
             let slot = Int((published - 1) % UInt64(slotCount))
             let read = try readSlot(slot, into: buffer)
             let bytes = Int(read.descriptor.bytes)
-            if read.sequence & 1 == 0, bytes > slotSize {
+            guard read.stable, read.sequence >= 2 else { continue }
+            // A stable descriptor that names more bytes than its slot holds: the producer is broken, not busy.
+            guard bytes <= slotSize else {
                 throw FrameSourceError(.badHeader, "\(path): slot \(slot) says \(bytes) bytes, more than slot_size \(slotSize)")
             }
-            guard read.consistent, read.sequence >= 2 else { continue }
             if let buffer, bytes > buffer.count {
                 throw FrameSourceError(.bufferTooSmall, "\(path): a frame of \(bytes) bytes does not fit a buffer of \(buffer.count)")
             }

@@ -11,6 +11,8 @@ public final class SFBChannelFollower {
     public let channel: Int
     public let path: String
     public let owners: SegmentOwners
+    /// Map only the header (no frame copies): see `SFB1Reader.init(path:owners:headerOnly:)`.
+    public let headerOnly: Bool
     /// `now − capture_ns` (or `now − heartbeat_ns`) beyond this is a stall.
     public var stallSeconds: Double
     public private(set) var reader: SFB1Reader?
@@ -25,10 +27,11 @@ public final class SFBChannelFollower {
     private var failure: (error: FrameSourceError, identity: PathIdentity?)?
     private var openedOnce = false
 
-    public init(channel: Int, path: String, owners: SegmentOwners = .standard, stallSeconds: Double = 5) {
+    public init(channel: Int, path: String, owners: SegmentOwners = .standard, stallSeconds: Double = 5, headerOnly: Bool = false) {
         self.channel = channel
         self.path = path
         self.owners = owners
+        self.headerOnly = headerOnly
         self.stallSeconds = stallSeconds
     }
 
@@ -104,7 +107,7 @@ public final class SFBChannelFollower {
     private func openIfNeeded(monotonic: Double) throws(FrameSourceError) -> SFB1Reader {
         if let reader { return reader }
         openAttempts += 1
-        let opened = try SFB1Reader(path: path, owners: owners)
+        let opened = try SFB1Reader(path: path, owners: owners, headerOnly: headerOnly)
         if openedOnce { reopenCount += 1 }
         openedOnce = true
         reader = opened

@@ -67,13 +67,13 @@ extension MappedSegment {
     ) throws(SegmentError) -> SeqlockRead {
         try checkAligned(sequenceOffset, 8)
         try checkMapped(offset: descriptorOffset, count: descriptorCopy.count)
-        try checkMapped(offset: pixelOffset, count: pixelLimit)
+        if pixelLimit > 0 { try checkMapped(offset: pixelOffset, count: pixelLimit) }
         var before: UInt64 = 0, after: UInt64 = 0
         var bytes: UInt32 = 0
-        let capacity = min(pixelLimit, pixelCopy?.count ?? 0)
+        let capacity = pixelLimit > 0 ? min(pixelLimit, pixelCopy?.count ?? 0) : 0
         let result = lookout_guarded_seqlock_read(
             base + sequenceOffset, base + descriptorOffset, descriptorCopy.baseAddress!, descriptorCopy.count, bytesOffset,
-            base + pixelOffset, pixelCopy?.baseAddress, capacity, &before, &after, &bytes)
+            base + pixelOffset, capacity > 0 ? pixelCopy?.baseAddress : nil, capacity, &before, &after, &bytes)
         guard result == 0 else { throw shrunkError }
         return SeqlockRead(sequenceBefore: before, sequenceAfter: after, pixelBytes: bytes)
     }

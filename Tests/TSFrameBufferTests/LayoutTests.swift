@@ -1,6 +1,7 @@
 import Foundation
 import FrameSource
 import Testing
+import ZMShm
 @testable import TSFrameBuffer
 
 @Suite("SFB1 layout as the spec's tables say")
@@ -56,6 +57,22 @@ struct LayoutTests {
         #expect(frame.bytes == format.frameBytes(height: 17, strides: format.tightStrides(width: 33)))
         #expect(TestPattern.verify(UnsafeRawBufferPointer(rebasing: buffer[0..<frame.bytes])) == 7)
         #expect(try reader.liveness().framesPublished == 7)
+    }
+
+    @Test("a reader of the header alone maps one page, reads metadata, and refuses to copy pixels")
+    func headerOnly() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanup() }
+        let path = dir.file("sfb_data_ch4")
+        let producer = try PatternProducer(path: path, width: 320, height: 240, slots: 3)
+        try producer.publish(5)
+        let reader = try SFB1Reader(path: path, headerOnly: true)
+        #expect(reader.mapping.mappedLength == 4096)
+        #expect(try reader.newestFrame()?.frameNumber == 5)
+        #expect(try reader.descriptors().map { $0.sequence / 2 } == [4, 5, 3])
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: reader.slotSize, alignment: 64)
+        defer { buffer.deallocate() }
+        #expect(throws: FrameSourceError.self) { try reader.copyNewestFrame(into: buffer) }
     }
 
     @Test("a copy the producer overwrote mid-read is detected by its checksum")
