@@ -13,12 +13,17 @@ public struct ZoneMinderContext: Sendable {
         public var zmVersion: String?
         public var configDirectory: String
         public var useDatabase: Bool
+        /// Look for the ZoneMinder version when `zmVersion` is not given (reading the package database costs tens of
+        /// milliseconds); callers that never decode states (pictures) turn it off.
+        public var detectVersion: Bool
 
-        public init(mapDirectory: String? = nil, zmVersion: String? = nil, configDirectory: String = "/etc/zm", useDatabase: Bool = true) {
+        public init(mapDirectory: String? = nil, zmVersion: String? = nil, configDirectory: String = "/etc/zm", useDatabase: Bool = true,
+                    detectVersion: Bool = true) {
             self.mapDirectory = mapDirectory
             self.zmVersion = zmVersion
             self.configDirectory = configDirectory
             self.useDatabase = useDatabase
+            self.detectVersion = detectVersion
         }
     }
 
@@ -64,7 +69,7 @@ public struct ZoneMinderContext: Sendable {
         if let flag = options.zmVersion {
             version = ZMVersion(parsing: flag)
             versionSource = "--zm-version"
-        } else if let detected = ZMVersionDetector.detect(conf: conf, database: database) {
+        } else if options.detectVersion, let detected = ZMVersionDetector.detect(conf: conf, database: database) {
             version = ZMVersion(parsing: detected.version)
             versionSource = detected.source
         }
