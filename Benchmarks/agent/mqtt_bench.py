@@ -123,6 +123,9 @@ def rss(port, bridge, settle, preload=False, monitors=3):
     """preload: the bridge off, libmosquitto preloaded: what linking it (instead of dlopen) would cost every agent."""
     directory = tempfile.mkdtemp(prefix="lookout-mqtt-rss-")
     extra = f"[demo]\nmonitors = {monitors}\n"
+    if os.environ.get("RSS_NO_DATABASE") == "1":
+        # No zm.conf: the logger does not load MariaDB Connector/C, which brings libssl and libcrypto by itself.
+        extra = extra.replace("[demo]", "[zoneminder]\nconfig_dir = \"/nonexistent\"\n[demo]")
     extra += f"[mqtt]\nurl = \"mqtt://127.0.0.1:{port}\"\nnode = \"rss\"\ndiscovery = true\n" if bridge else ""
     env = dict(os.environ, LD_PRELOAD="libmosquitto.so.1") if preload else None
     agent, _, req = start_agent(directory, "rss", extra, ["--demo"], env)
