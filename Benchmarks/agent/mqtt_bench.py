@@ -8,7 +8,7 @@ latency: one agent with the bridge on, to a Mosquitto broker on loopback started
          paths in the same samples, so the ratio MQTT / bus is measured on the same alarms.
 rss:     agent (`--demo`, 3 monitors) resident memory after a settle time, the bridge off and on (connected).
 """
-import json, os, queue, signal, socket, statistics, struct, subprocess, sys, tempfile, time
+import json, os, queue, random, signal, socket, statistics, struct, subprocess, sys, tempfile, time
 import paho.mqtt.client as mqtt
 import zmq
 
@@ -91,7 +91,7 @@ def latency(samples, port):
     bus_ms, mqtt_ms = [], []
     state = IDLE
     for _ in range(samples + 5):
-        time.sleep(0.15 + (time.time() % 0.2))  # random phase against the 10 Hz poll tick
+        time.sleep(random.uniform(0.15, 0.35))  # random phase against the 10 Hz poll tick
         while sub.poll(0):
             sub.recv_multipart()
         state = ALARM if state == IDLE else IDLE
