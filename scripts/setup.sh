@@ -4,7 +4,7 @@ set -euo pipefail
 # binutils: nm, for a test; help2man, man-db: the package's man pages; lintian, logrotate, python3-zmq (a subscriber
 # run as another user): scripts/test-package.sh. libmosquitto-dev: mosquitto.h for the MQTT bridge; mosquitto,
 # mosquitto-clients, python3-paho-mqtt (Debian's /usr/bin/python3): the MQTT tests' broker and independent client.
-packages=(binutils help2man libmariadb-dev libmosquitto-dev libzmq3-dev lintian logrotate man-db mosquitto mosquitto-clients pkg-config prometheus python3 python3-paho-mqtt python3-pip python3-zmq util-linux wrk)
+packages=(binutils help2man libmariadb-dev libmosquitto-dev libzmq3-dev lintian logrotate man-db mosquitto mosquitto-clients openssl pkg-config prometheus python3 python3-paho-mqtt python3-pip python3-zmq util-linux wrk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
