@@ -40,11 +40,11 @@ def start_broker(directory):
     raise SystemExit("mosquitto did not start")
 
 
-def start_agent(directory, tag, extra_toml, arguments, env=None):
+def start_agent(directory, tag, extra_toml, arguments, env=None, zoneminder=""):
     pub, control = f"ipc://{directory}/{tag}.pub", f"ipc://{directory}/{tag}.ctl"
     config = f"{directory}/{tag}.toml"
     with open(config, "w") as f:
-        f.write(f"[zoneminder]\nuse_database = false\n[log]\nsocket = \"{directory}/{tag}.log.sock\"\n" + extra_toml)
+        f.write(f"[zoneminder]\nuse_database = false\n{zoneminder}[log]\nsocket = \"{directory}/{tag}.log.sock\"\n" + extra_toml)
     agent = subprocess.Popen([LOOKOUT, "run", "--config", config, "--pub", pub, "--control", control] + arguments,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     req = zmq.Context.instance().socket(zmq.REQ)
@@ -123,12 +123,11 @@ def rss(port, bridge, settle, preload=False, monitors=3):
     """preload: the bridge off, libmosquitto preloaded: what linking it (instead of dlopen) would cost every agent."""
     directory = tempfile.mkdtemp(prefix="lookout-mqtt-rss-")
     extra = f"[demo]\nmonitors = {monitors}\n"
-    if os.environ.get("RSS_NO_DATABASE") == "1":
-        # No zm.conf: the logger does not load MariaDB Connector/C, which brings libssl and libcrypto by itself.
-        extra = extra.replace("[demo]", "[zoneminder]\nconfig_dir = \"/nonexistent\"\n[demo]")
+    # No zm.conf: the logger does not load MariaDB Connector/C, which brings libssl and libcrypto by itself.
+    zoneminder = "config_dir = \"/nonexistent\"\n" if os.environ.get("RSS_NO_DATABASE") == "1" else ""
     extra += f"[mqtt]\nurl = \"mqtt://127.0.0.1:{port}\"\nnode = \"rss\"\ndiscovery = true\n" if bridge else ""
     env = dict(os.environ, LD_PRELOAD="libmosquitto.so.1") if preload else None
-    agent, _, req = start_agent(directory, "rss", extra, ["--demo"], env)
+    agent, _, req = start_agent(directory, "rss", extra, ["--demo"], env, zoneminder)
     time.sleep(settle)
     h = health(req)
     with open(f"/proc/{agent.pid}/status") as f:
