@@ -71,9 +71,9 @@ public final class MQTTBridge: @unchecked Sendable {
             }
             let socket = client?.socket ?? -1
             let events = Int16(POLLIN) | ((client?.wantsWrite ?? false) ? Int16(POLLOUT) : 0)
-            // While connecting, libmosquitto is stepped every 10 ms whatever the socket says: a TLS handshake can wait on
-            // bytes OpenSSL already holds, which poll cannot see.
-            let connecting = client != nil && !connected
+            // While a TLS connection is being made, libmosquitto is stepped every 10 ms whatever the socket says: its
+            // handshake can wait on bytes OpenSSL already holds, which poll cannot see.
+            let connecting = settings.tls && client != nil && !connected
             let ready = (try? ZMQPoll.wait(
                 [bus.subscriber, bus.control], fileDescriptor: socket, events: events, timeoutMilliseconds: connecting ? 10 : 100))
                 ?? ZMQPoll.Readiness(sockets: [false, false], fileDescriptor: 0)
