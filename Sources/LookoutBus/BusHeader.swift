@@ -51,7 +51,13 @@ public struct BusHeader: Sendable, Equatable {
 
     /// Nothing to escape (epochs are UUIDs, sources short names).
     private static func isPlain(_ text: String) -> Bool {
-        !text.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        // Over the contiguous bytes: `utf8.contains(where:)` walks the view index by index (1 400 instructions for
+        // a 36-byte epoch, on every message).
+        var text = text
+        return text.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+            return true
+        }
     }
 }
 
