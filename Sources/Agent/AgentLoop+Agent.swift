@@ -168,7 +168,11 @@ extension AgentLoop {
         json.member("error_code", observation?.error?.code.rawValue)
         json.member("reopen_count", monitor.follower.reopenCount)
         json.member("events_started", monitor.eventsStarted)
-        json.member("verdict", raw: verdict.json.rendered())
+        var inner = JSONWriter(capacity: 48 + verdict.code.utf8.count + verdict.reason.utf8.count)
+        inner.member("level", verdict.level.rawValue)
+        inner.member("code", verdict.code)
+        inner.member("reason", verdict.reason)
+        json.member("verdict", raw: inner.finished())
         return json.finished()
     }
 
