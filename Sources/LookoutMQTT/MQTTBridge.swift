@@ -41,14 +41,14 @@ public final class MQTTBridge: @unchecked Sendable {
 
     /// Loads libmosquitto now, which sets OpenSSL up in full: call before anything loads MariaDB Connector/C when the
     /// broker is reached over TLS (CMosquittoLoader explains why). A failure is reported again when the bridge starts.
-    public static func prepareTLS() { try? MosquittoClient.load() }
+    public static func prepareTLS() { try? MosquittoClient.load(tls: true) }
 
     public func requestStop() { stopRequested.store(true, ordering: .releasing) }
 
     /// Runs until `requestStop()`; publishes `offline` on the way out (a clean disconnect sends no will).
     public func run() {
         do {
-            try MosquittoClient.load()
+            try MosquittoClient.load(tls: settings.tls)
         } catch {
             status.update { $0.lastError = error.description }
             logger.error("MQTT bridge off: \(error)")
