@@ -10,6 +10,9 @@ cpu:     the agent (10 Hz) and the paced floor (Benchmarks/floor/paced_floor.c: 
          the agent's RSS, and per monitor per tick.
 gaps:    a pyzmq subscriber that reads as fast as it can, over at least one re-publish cycle: per-topic seq gaps.
 health:  HEALTH and HEALTH <id> latency (min/median/max of 8, a quarter second apart) and size on an idle agent.
+flood:   4 clients ask HEALTH back to back (after `retry_ms` when told ERR busy) for some seconds while a fifth PINGs
+         every 20 ms: PING's latency is how long the poll thread was busy (PING is answered on it); with HEALTH's
+         latency and the overruns added.
 Each figure is printed per run; the caller takes min/median/max over runs. Prints JSON lines.
 """
 import json, os, signal, subprocess, sys, tempfile, time
@@ -128,6 +131,20 @@ def on_cpu_ns(pid):
     return total
 
 
+def on_cpu_ns_by_thread(pid):
+    """On-CPU nanoseconds per thread name (the poll thread is the agent's main thread)."""
+    totals = {}
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/comm") as f:
+                name = "poll" if task == str(pid) else f.read().strip()
+            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                totals[name] = totals.get(name, 0) + int(f.read().split()[0])
+        except FileNotFoundError:
+            pass
+    return totals
+
+
 def cpu(monitors, seconds, floor):
     directory, simulator = simulate(monitors)
     agent, _, control, _ = start_agent(directory, "cpu")
@@ -239,6 +256,74 @@ def health(monitors, requests=8):
             "overruns": last.get("overruns"), "loadavg": open("/proc/loadavg").read().split()[:3]}
 
 
+def flood(monitors, seconds, clients=4):
+    directory, simulator = simulate(monitors)
+    agent, _, control, _ = start_agent(directory, "flood")
+    ctx = zmq.Context()
+    snapshot_pages(ctx, control)
+    time.sleep(1)
+    req = ctx.socket(zmq.REQ)
+    req.connect(control)
+    req.send(b"HEALTH")
+    before = json.loads(req.recv_multipart()[1])
+    dealers, asked = [], {}
+    poller = zmq.Poller()
+    for _ in range(clients):
+        dealer = ctx.socket(zmq.DEALER)
+        dealer.connect(control)
+        dealer.send_multipart([b"", b"HEALTH"])
+        asked[dealer] = time.monotonic()
+        poller.register(dealer, zmq.POLLIN)
+        dealers.append(dealer)
+    threads_before = on_cpu_ns_by_thread(agent.pid)
+    pinger = ctx.socket(zmq.DEALER)
+    pinger.connect(control)
+    poller.register(pinger, zmq.POLLIN)
+    pings, healths, busy, retry = [], [], 0, {}
+    ping_at, next_ping = None, time.monotonic()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        now = time.monotonic()
+        if ping_at is None and now >= next_ping:
+            pinger.send_multipart([b"", b"PING"])
+            ping_at = now
+        for socket, _ in poller.poll(5):
+            frames = socket.recv_multipart()
+            got = time.monotonic()
+            if socket is pinger:
+                pings.append(got - ping_at)
+                ping_at, next_ping = None, got + 0.02
+            elif frames[1] == b"OK":
+                healths.append(got - asked[socket])
+                socket.send_multipart([b"", b"HEALTH"])
+                asked[socket] = time.monotonic()
+            else:  # ERR busy: asks again after retry_ms, as a client should
+                busy += 1
+                retry[socket] = got + json.loads(frames[2]).get("retry_ms", 100) / 1000
+        for socket, at in list(retry.items()):
+            if time.monotonic() >= at:
+                del retry[socket]
+                socket.send_multipart([b"", b"HEALTH"])
+                asked[socket] = time.monotonic()
+    threads = on_cpu_ns_by_thread(agent.pid)
+    time.sleep(0.5)
+    req.send(b"HEALTH")
+    after = json.loads(req.recv_multipart()[1])
+    stop(agent)
+    stop(simulator)
+    pings.sort()
+    healths.sort()
+    ms = lambda values, q: round(1000 * values[min(len(values) - 1, int(q * len(values)))], 2) if values else None
+    return {"mode": "flood", "monitors": monitors, "seconds": seconds, "pings": len(pings),
+            "ping_ms": [ms(pings, 0), ms(pings, 0.5), ms(pings, 0.99), ms(pings, 1)],
+            "health_replies": len(healths), "health_busy": busy,
+            "health_ms": [ms(healths, 0), ms(healths, 0.5), ms(healths, 1)],
+            "overruns": after.get("overruns", 0) - before.get("overruns", 0),
+            "cpu_ms_by_thread": {name: round((ns - threads_before.get(name, 0)) / 1e6)
+                                 for name, ns in threads.items() if ns - threads_before.get(name, 0) > 5e6},
+            "loadavg": open("/proc/loadavg").read().split()[:3]}
+
+
 if __name__ == "__main__":
     mode = sys.argv[2]
     if mode == "startup":
@@ -251,6 +336,8 @@ if __name__ == "__main__":
     elif mode == "health":
         for monitors in map(int, sys.argv[3].split(",")):
             print(json.dumps(health(monitors)), flush=True)
+    elif mode == "flood":
+        print(json.dumps(flood(int(sys.argv[3]), float(sys.argv[4]) if len(sys.argv) > 4 else 10)), flush=True)
     elif mode == "burst":
         print(json.dumps(burst(int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 16)), flush=True)
     elif mode == "gaps":

@@ -77,25 +77,19 @@ extension AgentLoop {
     /// - Parameter renderingMonitors: the `monitors` array written straight into bytes (`JSONWriter`) and embedded
     ///   as raw text: what the control socket sends, about twice as fast at 4 096 monitors. Tests read the tree.
     func health(now: Double, renderingMonitors: Bool = false) -> JSONValue {
+        HealthRenderer.json(healthReport(now: now), renderingMonitors: renderingMonitors)
+    }
+
+    /// HEALTH's facts at `now`, gathered without judging or rendering (`HealthRenderer` does both, on any thread).
+    func healthReport(now: Double) -> HealthReport {
         refreshObservations(now: now)
         let counts = monitorCounts()
         let pollAge = now - lastPollAt
         let pollLate = pollAge > AgentVerdict.pollLateAfter(pollHz: configuration.agent.pollHz)
         let rules = monitorRules
-        let judged: [(TrackedMonitor, MonitorFacts, Verdict)] = pollOrder.map { monitor in
-            let facts = facts(monitor, now: now)
-            return (monitor, facts, MonitorVerdict.judge(facts, rules: rules))
-        }
+        let entries = pollOrder.map { healthEntry($0, now: now) }
         let checks = agentChecks(now: now)
-        let overall = OverallVerdict.judge(agent: checks, monitors: judged.map { ($0.1, $0.2) })
-        let detail: JSONValue =
-            if renderingMonitors {
-                .raw(Self.jsonArray(judged.map { monitor, facts, verdict in monitorHealthText(monitor, facts: facts, verdict: verdict) }))
-            } else {
-                .array(judged.map { monitor, facts, verdict in monitorHealth(monitor, facts: facts, verdict: verdict) })
-            }
-        return .object([
-            ("status", .string(overall.level == .ok ? "ok" : "degraded")), ("verdict", overall.json),
+        let agentMembers: [(String, JSONValue)] = [
             ("epoch", .string(publisher.epoch)),
             ("uptime", .double(MessageBodies.milliseconds(uptime))), ("polls", .uint(polls)),
             ("last_poll_age", .double(MessageBodies.milliseconds(pollAge))), ("poll_late", .bool(pollLate)),
@@ -111,81 +105,28 @@ extension AgentLoop {
             ("max_delay_source", .string(configuration.health.maxDelay == nil ? context.maxDelaySource : "health.max_delay")),
             ("capture_fps_floor", .double(configuration.health.captureFPSFloor)),
             ("available", .from(counts.available)), ("stale", .from(counts.stale)), ("alarmed", .from(counts.alarmed)),
-            ("agent", .array(checks.map { check in
-                .object([("check", .string(check.name))] + (check.verdict.json.objectMembers ?? []))
-            })),
-            ("log", logging?.health() ?? .null), ("mqtt", mqttStatus?.json ?? .null), ("monitors", detail),
-        ] + channelsHealth(now: now))
+        ]
+        return HealthReport(
+            rules: rules, checks: checks, agentMembers: agentMembers,
+            middleMembers: [("log", logging?.health() ?? .null), ("mqtt", mqttStatus?.json ?? .null)],
+            trailingMembers: channelsHealth(now: now), monitors: entries)
     }
 
     /// One monitor's entry of HEALTH: alone, it is the reply to `HEALTH <id>`.
     /// With the agent's `epoch` and `polls`, so a client can tell a restart and whether the loop is polling.
     func monitorHealth(_ monitor: TrackedMonitor, now: Double) -> JSONValue {
         refreshObservation(monitor, now: now)
-        let facts = facts(monitor, now: now)
-        let entry = monitorHealth(monitor, facts: facts, verdict: MonitorVerdict.judge(facts, rules: monitorRules))
-        return .object((entry.objectMembers ?? []) + [("epoch", .string(publisher.epoch)), ("polls", .uint(polls))])
+        let entry = healthEntry(monitor, now: now)
+        let json = entry.json(verdict: MonitorVerdict.judge(entry.facts, rules: monitorRules))
+        return .object((json.objectMembers ?? []) + [("epoch", .string(publisher.epoch)), ("polls", .uint(polls))])
     }
 
-    private func monitorHealth(_ monitor: TrackedMonitor, facts: MonitorFacts, verdict: Verdict) -> JSONValue {
+    private func healthEntry(_ monitor: TrackedMonitor, now: Double) -> HealthReport.Monitor {
         let observation = monitor.observation
-        let available = observation?.available ?? false
-        return .object([
-            ("monitor_id", .from(monitor.id)), ("name", .from(monitor.row?.name)), ("available", .bool(available)),
-            ("stale", .bool(monitor.stale)),
-            // Only what this poll read: during an outage the last state read is `last_state`, not `state`.
-            ("state", .from(available ? observation?.state?.rawValue : nil)),
-            ("last_state", .from(observation?.state?.rawValue)),
-            // Computed now from the last heartbeat read, so it keeps growing while the segment is gone.
-            ("heartbeat_age", .from(facts.heartbeatAge.map(MessageBodies.milliseconds))),
-            ("last_write_age", .from(facts.lastWriteAge.map(MessageBodies.milliseconds))),
-            ("capture_fps", .from(available ? facts.captureFPS : nil)),
-            ("signal", available ? facts.signal.map(JSONValue.bool) ?? .null : .null),
-            ("valid", available ? facts.valid.map(JSONValue.bool) ?? .null : .null),
-            ("error", .from(observation?.error?.message)), ("error_code", .from(observation?.error?.code.rawValue)),
-            ("reopen_count", .from(monitor.follower.reopenCount)), ("events_started", .uint(monitor.eventsStarted)),
-            ("verdict", verdict.json),
-        ])
-    }
-
-    /// `monitorHealth(_:facts:verdict:)` rendered, written straight into bytes: the same text.
-    private func monitorHealthText(_ monitor: TrackedMonitor, facts: MonitorFacts, verdict: Verdict) -> String {
-        let observation = monitor.observation
-        let available = observation?.available ?? false
-        var json = JSONWriter(capacity: 384)
-        json.member("monitor_id", monitor.id)
-        json.member("name", monitor.row?.name)
-        json.member("available", available)
-        json.member("stale", monitor.stale)
-        json.member("state", available ? observation?.state?.rawValue : nil)
-        json.member("last_state", observation?.state?.rawValue)
-        json.member("heartbeat_age", thousandths: facts.heartbeatAge.map(MessageBodies.milliseconds))
-        json.member("last_write_age", thousandths: facts.lastWriteAge.map(MessageBodies.milliseconds))
-        json.member("capture_fps", available ? facts.captureFPS : nil)
-        json.member("signal", available ? facts.signal : nil)
-        json.member("valid", available ? facts.valid : nil)
-        json.member("error", observation?.error?.message)
-        json.member("error_code", observation?.error?.code.rawValue)
-        json.member("reopen_count", monitor.follower.reopenCount)
-        json.member("events_started", monitor.eventsStarted)
-        var inner = JSONWriter(capacity: 48 + verdict.code.utf8.count + verdict.reason.utf8.count)
-        inner.member("level", verdict.level.rawValue)
-        inner.member("code", verdict.code)
-        inner.member("reason", verdict.reason)
-        json.member("verdict", raw: inner.finished())
-        return json.finished()
-    }
-
-    /// `[a,b,…]` from rendered items.
-    static func jsonArray(_ items: [String]) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(items.reduce(2) { $0 + $1.utf8.count + 1 })
-        bytes.append(UInt8(ascii: "["))
-        for (index, item) in items.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(contentsOf: item.utf8)
-        }
-        bytes.append(UInt8(ascii: "]"))
-        return String(decoding: bytes, as: UTF8.self)
+        return HealthReport.Monitor(
+            id: monitor.id, name: monitor.row?.name, available: observation?.available ?? false, stale: monitor.stale,
+            lastState: observation?.state?.rawValue, errorMessage: observation?.error?.message,
+            errorCode: observation?.error?.code.rawValue, reopenCount: monitor.follower.reopenCount,
+            eventsStarted: monitor.eventsStarted, facts: facts(monitor, now: now))
     }
 }

@@ -19,12 +19,11 @@ extension AgentLoop {
                 ("protocol", .string(ControlRequest.protocolRevision)),
             ])))
         case .health:
-            // Rendered at most once per poll: a flood of HEALTH costs one rendering per tick.
-            let reply = control.cached("HEALTH", key: polls) { health(now: WallClock.seconds(), renderingMonitors: true) }
-            // A HEALTH of 256 monitors is some ten thousand small allocations, freed at once: hand the pages back, or
-            // a scrape every second keeps the heap's high-water mark resident (docs/performance.md, "HTTP probes").
-            if case .rendered(_, fresh: true) = reply { _ = glibcMallocTrim(0) }
-            return .success(reply)
+            // Rendered at most once per poll, on the render thread: the poll thread only gathers the facts, and a
+            // flood of HEALTH waits for the one rendering under way (docs/architecture.md, "HEALTH off the poll thread").
+            if let cached = control.cachedReply("HEALTH", key: polls) { return .success(cached) }
+            healthRenderThread.render(key: polls) { healthReport(now: WallClock.seconds()) }
+            return .success(.pending("HEALTH"))
         case let .monitorHealth(id):
             guard let monitor = monitors[id] else { return .failure(unknownMonitor(id)) }
             return .success(.body(monitorHealth(monitor, now: WallClock.seconds())))
@@ -68,6 +67,14 @@ extension AgentLoop {
         } catch {
             return .failure(ControlError(.failed, "monitor \(id): \(error.message)"))
         }
+    }
+}
+
+extension AgentLoop {
+    /// Sends a HEALTH the render thread finished to every request waiting for it.
+    func collectRenderedHealth() {
+        guard let rendered = healthRenderThread.takeRendered() else { return }
+        control.finishPending(name: "HEALTH", key: rendered.key, text: rendered.text)
     }
 }
 

@@ -65,6 +65,8 @@ final class AgentLoop: @unchecked Sendable {
     var overruns: UInt64 = 0
     var lastStatusLine = ""
     let verdictMemory = VerdictMemory()
+    /// Renders HEALTH off this thread (AgentLoop+Control.swift).
+    let healthRenderThread = HealthRenderThread()
     /// TS channels and frame relays (AgentLoop+Channels.swift).
     let channelSet = ChannelSet()
     /// The MQTT bridge's counters (HEALTH's `mqtt`); nil when the bridge is off. Set before `run()`.
@@ -208,8 +210,11 @@ final class AgentLoop: @unchecked Sendable {
             // the rest, never a busy wait: spinning here took the CPU libzmq's I/O thread needed to send the frames.
             let relayDue = relayFrames(now: now)
             let waitMilliseconds = max(0, Int(((min(due, relayDue) - clock.now) * 1000).rounded(.up)))
-            let readable = (try? ZMQPoll.readable([control.pollSocket, publisher.pollSocket], timeoutMilliseconds: min(waitMilliseconds, 1000)))
-                ?? [false, false]
+            let ready = try? ZMQPoll.wait(
+                [control.pollSocket, publisher.pollSocket], descriptors: [(healthRenderThread.descriptor, false)],
+                timeoutMilliseconds: min(waitMilliseconds, 1000))
+            let readable = ready?.sockets ?? [false, false]
+            if ready?.descriptors.first?.readable == true { collectRenderedHealth() }
             if readable[0] { control.servePending(clock: { clock.now }, handle) }
             if readable[1] { publisher.drainSubscriptions() }
         }

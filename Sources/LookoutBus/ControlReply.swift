@@ -9,6 +9,9 @@ public enum ControlReply: Sendable {
     /// Made for this request from parts rendered before and `renderedBytes` rendered now (a SNAPSHOT page): only
     /// those count against the render budget.
     case assembled(ZMQSharedBuffer, renderedBytes: Int)
+    /// Answered later, by `ControlServer.finishPending(name:key:text:)`: the reply named so is being rendered on
+    /// another thread, and every request waiting for it gets the same bytes.
+    case pending(String)
 }
 
 /// A token bucket of reply bytes: holds at most one second's worth and refills continuously.

@@ -16,6 +16,11 @@ public final class ControlServer {
     private var budget: RenderBudget
     private let pager: SnapshotPager
     private var cache: [String: (key: UInt64, buffer: ZMQSharedBuffer)] = [:]
+    /// The envelopes of requests answered `.pending`, per reply name; at most `maximumPending` in all.
+    private var pending: [String: [[ZMQFrame]]] = [:]
+    private var pendingCount = 0
+    /// A few dozen bytes each: requests beyond it are answered `ERR busy`.
+    static let maximumPending = 1024
     /// When the requests being answered arrived, and when a SNAPSHOT last came (monotonic seconds).
     private var lastServedAt = 0.0
     private var lastSnapshotAt: Double?
@@ -57,14 +62,48 @@ public final class ControlServer {
                 envelope.append(.bytes([]))
                 rest = rest.dropFirst()
             }
-            let outcome = ControlRequest.parse(Array(rest)).flatMap { request in
+            var outcome = ControlRequest.parse(Array(rest)).flatMap { request in
                 admit(request, now: now).flatMap { handle(request) }
             }
-            switch try? socket.send(envelope + reply(outcome)) {
-            case .sent?: break
-            case .wouldBlock?, nil: counters.repliesDropped += 1
-            case .unroutable?: counters.repliesUnroutable += 1
+            if case let .success(.pending(name)) = outcome {
+                if pendingCount < Self.maximumPending {
+                    pending[name, default: []].append(envelope)
+                    pendingCount += 1
+                    continue
+                }
+                outcome = .failure(ControlError(
+                    .busy, "\(pendingCount) requests already wait for replies being rendered: retry later", retryMilliseconds: 100))
             }
+            send(envelope, reply(outcome))
+        }
+    }
+
+    /// Whether requests wait for the reply named `name` (`ControlReply.pending`).
+    public func isPending(_ name: String) -> Bool { pending[name] != nil }
+
+    /// Sends `text`, rendered elsewhere for the reply named `name` at `key`, to every request waiting for it, and
+    /// keeps it as `cached(_:key:_:)` would: one rendering, counted once against the render budget.
+    public func finishPending(name: String, key: UInt64, text: String) {
+        let buffer = ZMQSharedBuffer(text, ledger: ledger)
+        cache[name] = (key, buffer)
+        let envelopes = pending.removeValue(forKey: name) ?? []
+        pendingCount -= envelopes.count
+        for (index, envelope) in envelopes.enumerated() {
+            send(envelope, reply(.success(.rendered(buffer, fresh: index == 0))))
+        }
+    }
+
+    /// The reply kept for `name` at `key` (`cached`, `finishPending`), if any.
+    public func cachedReply(_ name: String, key: UInt64) -> ControlReply? {
+        guard let entry = cache[name], entry.key == key else { return nil }
+        return .rendered(entry.buffer, fresh: false)
+    }
+
+    private func send(_ envelope: [ZMQFrame], _ frames: [ZMQFrame]) {
+        switch try? socket.send(envelope + frames) {
+        case .sent?: break
+        case .wouldBlock?, nil: counters.repliesDropped += 1
+        case .unroutable?: counters.repliesUnroutable += 1
         }
     }
 
@@ -90,7 +129,7 @@ public final class ControlServer {
 
     /// The reply rendered for `name` at `key`, or `body` rendered now and kept until the key changes.
     public func cached(_ name: String, key: UInt64, _ body: () -> JSONValue) -> ControlReply {
-        if let entry = cache[name], entry.key == key { return .rendered(entry.buffer, fresh: false) }
+        if let cached = cachedReply(name, key: key) { return cached }
         let buffer = ZMQSharedBuffer(body().rendered(), ledger: ledger)
         cache[name] = (key, buffer)
         return .rendered(buffer, fresh: true)
@@ -128,6 +167,8 @@ public final class ControlServer {
             case let .assembled(assembled, renderedBytes):
                 buffer = assembled
                 budget.spend(renderedBytes)
+            case .pending:
+                return []  // servePending keeps these; never sent as such
             }
             if buffer.count <= limits.maximumReplyBytes {
                 counters.served += 1
