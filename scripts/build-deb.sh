@@ -73,7 +73,8 @@ for page in "$man"/lookout.*.1; do
   ' "$sub" "$page" > "$man/lookout-$sub.1"
   rm "$page"
 done
-perl -pi -e 's/^\.Xr lookout\.(\w+) 1/.Xr lookout-$1 1/; s/^$/.Pp/' "$man"/*.1
+# SEE ALSO: subcommand names with a hyphen too (lookout-dump-sfb(1)); none to the help page removed above.
+perl -ni -e 'next if /^\.Xr lookout\.help 1/; s/^\.Xr lookout\.([\w-]+) 1/.Xr lookout-$1 1/; s/^$/.Pp/; print' "$man"/*.1
 help2man --no-info --section 1 --name "the Lookout agent daemon (started by systemd or lookout run)" \
   --version-string "$version" "$stage/usr/bin/lookout-agent" > "$man/lookout-agent.1"
 gzip -9n "$man"/*.1
