@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-step() { echo "[package] $*"; }
+step() { echo "[package] ${SECONDS}s: $*"; }
 fail() { echo "[package] FAILED: $*" >&2; exit 1; }
 work=$(mktemp -d /tmp/lookout-package.XXXXXX)
 chmod 0755 "$work"
@@ -38,6 +38,11 @@ for program in lookout zmlog lookout-agent; do
   [ "$("/usr/bin/$program" --version)" = "$version" ] || fail "/usr/bin/$program --version is not $version"
 done
 [ -f /usr/share/man/man1/lookout-run.1.gz ] && man -w lookout-run >/dev/null || fail "man lookout-run not found"
+# Every page lookout(1) points to is there: one per subcommand, the hyphenated ones too (lookout-dump-sfb).
+pages=$(zcat /usr/share/man/man1/lookout.1.gz | sed -n 's/^\.Xr \(lookout-[a-z-]*\) 1.*/\1/p')
+for page in $pages; do man -w "$page" >/dev/null 2>&1 || fail "lookout(1) names $page(1), which man does not find"; done
+for sub in serve snapshot sfb-produce dump-sfb sfb-verify; do echo "$pages" | grep -qx "lookout-$sub" || fail "no lookout-$sub(1)"; done
+echo "  $(echo "$pages" | wc -l) subcommand pages, each found by man"
 getent group lookout >/dev/null || fail "postinst did not create group lookout"
 grep -q '^group = "lookout"$' /etc/lookout/lookout.toml || fail "conffile without the bus group"
 
