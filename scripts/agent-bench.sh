@@ -5,7 +5,8 @@
 # 2. Benchmarks/agent/scale_bench.py, RUNS times (default 3; take min/median/max), with the load average:
 #    CPU and RSS at 256, 1 024 and 4 096 monitors beside the paced floor (Benchmarks/floor/paced_floor.c, run in
 #    the same window), start → first SNAPSHOT reply, a 16-client SNAPSHOT burst at 4 096 (heartbeat gap, poll
-#    overruns, time per client) and the gaps a full pyzmq subscriber sees over 60 s at 4 096.
+#    overruns, time per client), HEALTH and HEALTH <id> latency at 4 096, and the gaps a full pyzmq subscriber
+#    sees over 60 s at 4 096. Benchmarks/agent/callgrind_window.sh gives instruction counts (run by hand).
 #    SCALE_SIZES, SCALE_SECONDS and GAP_SECONDS shorten a trial run; SKIP_LATENCY=1 runs only part 2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,5 +24,6 @@ for run in $(seq "${RUNS:-3}"); do
   PACED_FLOOR=$floor python3 Benchmarks/agent/scale_bench.py "$lookout" cpu "$sizes" "${SCALE_SECONDS:-20}"
   python3 Benchmarks/agent/scale_bench.py "$lookout" startup "$sizes"
   python3 Benchmarks/agent/scale_bench.py "$lookout" burst 4096 16
+  python3 Benchmarks/agent/scale_bench.py "$lookout" health 4096
   python3 Benchmarks/agent/scale_bench.py "$lookout" gaps 4096 "${GAP_SECONDS:-60}" 10
 done

@@ -10,14 +10,20 @@ swift build -c release --product lookout >/dev/null
 swift build -c release --product lookout-picture-bench >/dev/null
 bin=.build/release
 work=$(mktemp -d /tmp/lookout-picture-bench.XXXXXX)
-serve_pid=""; synth_pid=""
-cleanup() { [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; [ -n "$synth_pid" ] && kill "$synth_pid" 2>/dev/null; rm -rf "$work"; }
+serve_pid=""; synth_pid=""; producer_pid=""
+cleanup() {
+  for pid in $serve_pid $synth_pid $producer_pid; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 port=$((20000 + RANDOM % 20000))
 "$bin/lookout" serve --listen "127.0.0.1:$port" --control "ipc://$work/none" --publish "ipc://$work/none.pub" 2>/dev/null &
 serve_pid=$!
 "$bin/lookout-picture-bench" --segment "$work" >/dev/null
-printf '[zoneminder]\nmap_dir = "%s"\nmonitors = [1]\nuse_database = false\n' "$work" > "$work/synth.toml"
+# A 1080p I420 TS channel (the reference producer at 10 fps) beside the synthetic 1080p RGBA ZoneMinder segment.
+"$bin/lookout" sfb-produce --channel 1 --dir "$work" --size 1920x1080 --format I420 --fps 10 >/dev/null 2>&1 &
+producer_pid=$!
+printf '[zoneminder]\nmap_dir = "%s"\nmonitors = [1]\nuse_database = false\n[ts]\ndir = "%s"\n' "$work" "$work" > "$work/synth.toml"
 "$bin/lookout" serve --config "$work/synth.toml" --size 1=1920x1080 --listen "127.0.0.1:$((port + 1))" \
   --control "ipc://$work/none" --publish "ipc://$work/none.pub" 2>/dev/null &
 synth_pid=$!
@@ -33,8 +39,11 @@ for run in 1 2 3; do
   echo "  lookout 320x240 peer monitor 1, encode each: $(/usr/bin/python3 Tests/python/latency.py url "http://127.0.0.1:$port/api/monitors/1/latest.jpg" "$requests" --encode)"
   echo "  lookout 320x240 peer monitor 1, as asked:    $(/usr/bin/python3 Tests/python/latency.py url "http://127.0.0.1:$port/api/monitors/1/latest.jpg" "$requests")"
   echo "  zmu -m 1 -i (same monitor):                  $(cd "$work" && /usr/bin/python3 "$OLDPWD/Tests/python/latency.py" command 20 -- zmu -m 1 -i)"
+  echo "  lookout snapshot 1 -o FILE (a process too):  $(/usr/bin/python3 Tests/python/latency.py command 20 -- "$bin/lookout" snapshot 1 -o "$work/snapshot.jpg")"
   echo "  lookout 1920x1080 RGBA, encode each:         $(/usr/bin/python3 Tests/python/latency.py url "http://127.0.0.1:$((port + 1))/api/monitors/1/latest.jpg" "$requests" --encode)"
   echo "  lookout 1920x1080 RGBA ?h=360, encode each:  $(/usr/bin/python3 Tests/python/latency.py url "http://127.0.0.1:$((port + 1))/api/monitors/1/latest.jpg?h=360" "$requests" --encode)"
+  echo "  lookout 1920x1080 I420 SFB, encode each:     $(/usr/bin/python3 Tests/python/latency.py url "http://127.0.0.1:$((port + 1))/api/channels/1/latest.jpg" "$requests" --encode)"
+  echo "  lookout 1920x1080 I420 SFB, as asked:        $(/usr/bin/python3 Tests/python/latency.py url "http://127.0.0.1:$((port + 1))/api/channels/1/latest.jpg" "$requests")"
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "lookout serve resident after: $(rss $serve_pid) (peer), $(rss $synth_pid) (1080p)"

@@ -103,7 +103,7 @@ def lookout(binary, port, work, component):
                                 "--control", f"ipc://{work}/control", "--map-dir", "/dev/shm"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_port(port, process)
-    time.sleep(11)  # one re-publish (refresh_seconds) so the listener knows every monitor's state, as zmtrigger does at start
+    time.sleep(2)  # the listener asks for every monitor's state (SNAPSHOT) at start, as zmtrigger.pl loads them
     return process
 
 

@@ -8,7 +8,7 @@ latency: one agent with the bridge on, to a Mosquitto broker on loopback started
          paths in the same samples, so the ratio MQTT / bus is measured on the same alarms.
 rss:     agent (`--demo`, 3 monitors) resident memory after a settle time, the bridge off and on (connected).
 """
-import json, os, queue, signal, socket, statistics, struct, subprocess, sys, tempfile, time
+import json, os, queue, random, signal, socket, statistics, struct, subprocess, sys, tempfile, time
 import paho.mqtt.client as mqtt
 import zmq
 
@@ -40,11 +40,11 @@ def start_broker(directory):
     raise SystemExit("mosquitto did not start")
 
 
-def start_agent(directory, tag, extra_toml, arguments, env=None):
+def start_agent(directory, tag, extra_toml, arguments, env=None, zoneminder=""):
     pub, control = f"ipc://{directory}/{tag}.pub", f"ipc://{directory}/{tag}.ctl"
     config = f"{directory}/{tag}.toml"
     with open(config, "w") as f:
-        f.write(f"[zoneminder]\nuse_database = false\n[log]\nsocket = \"{directory}/{tag}.log.sock\"\n" + extra_toml)
+        f.write(f"[zoneminder]\nuse_database = false\n{zoneminder}[log]\nsocket = \"{directory}/{tag}.log.sock\"\n" + extra_toml)
     agent = subprocess.Popen([LOOKOUT, "run", "--config", config, "--pub", pub, "--control", control] + arguments,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     req = zmq.Context.instance().socket(zmq.REQ)
@@ -91,7 +91,7 @@ def latency(samples, port):
     bus_ms, mqtt_ms = [], []
     state = IDLE
     for _ in range(samples + 5):
-        time.sleep(0.15 + (time.time() % 0.2))  # random phase against the 10 Hz poll tick
+        time.sleep(random.uniform(0.15, 0.35))  # random phase against the 10 Hz poll tick
         while sub.poll(0):
             sub.recv_multipart()
         state = ALARM if state == IDLE else IDLE
@@ -123,9 +123,11 @@ def rss(port, bridge, settle, preload=False, monitors=3):
     """preload: the bridge off, libmosquitto preloaded: what linking it (instead of dlopen) would cost every agent."""
     directory = tempfile.mkdtemp(prefix="lookout-mqtt-rss-")
     extra = f"[demo]\nmonitors = {monitors}\n"
+    # No zm.conf: the logger does not load MariaDB Connector/C, which brings libssl and libcrypto by itself.
+    zoneminder = "config_dir = \"/nonexistent\"\n" if os.environ.get("RSS_NO_DATABASE") == "1" else ""
     extra += f"[mqtt]\nurl = \"mqtt://127.0.0.1:{port}\"\nnode = \"rss\"\ndiscovery = true\n" if bridge else ""
     env = dict(os.environ, LD_PRELOAD="libmosquitto.so.1") if preload else None
-    agent, _, req = start_agent(directory, "rss", extra, ["--demo"], env)
+    agent, _, req = start_agent(directory, "rss", extra, ["--demo"], env, zoneminder)
     time.sleep(settle)
     h = health(req)
     with open(f"/proc/{agent.pid}/status") as f:

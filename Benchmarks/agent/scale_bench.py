@@ -9,6 +9,7 @@ cpu:     the agent (10 Hz) and the paced floor (Benchmarks/floor/paced_floor.c: 
          five fields read every 100 ms) over the same window: CPU % of a core from each thread's schedstat (ns),
          the agent's RSS, and per monitor per tick.
 gaps:    a pyzmq subscriber that reads as fast as it can, over at least one re-publish cycle: per-topic seq gaps.
+health:  HEALTH and HEALTH <id> latency (min/median/max of 8, a quarter second apart) and size on an idle agent.
 Each figure is printed per run; the caller takes min/median/max over runs. Prints JSON lines.
 """
 import json, os, signal, subprocess, sys, tempfile, time
@@ -205,6 +206,39 @@ def burst(monitors, clients):
             "health_bytes": len(json.dumps(health))}
 
 
+def health(monitors, requests=8):
+    """HEALTH and HEALTH <id> latency on an idle agent: `requests` of each a quarter second apart; the poll's own
+    duration (`last_poll_us`) beside them."""
+    directory, simulator = simulate(monitors)
+    agent, _, control, _ = start_agent(directory, "health")
+    ctx = zmq.Context()
+    snapshot_pages(ctx, control)
+    time.sleep(1)
+    req = ctx.socket(zmq.REQ)
+    req.connect(control)
+    results = {}
+    for name, frames in (("health", [b"HEALTH"]), ("health_id", [b"HEALTH", str(monitors // 2).encode()])):
+        times, sizes = [], []
+        for _ in range(requests):
+            begun = time.monotonic()
+            req.send_multipart(frames)
+            status, body = req.recv_multipart()
+            times.append(time.monotonic() - begun)
+            sizes.append(len(body))
+            if status != b"OK":
+                raise SystemExit(f"{frames}: {body[:200]}")
+            time.sleep(0.25)
+        times.sort()
+        results[name + "_ms"] = [round(1000 * times[0], 2), round(1000 * times[len(times) // 2], 2), round(1000 * times[-1], 2)]
+        results[name + "_bytes"] = sizes[-1]
+    req.send(b"HEALTH")
+    last = json.loads(req.recv_multipart()[1])
+    stop(agent)
+    stop(simulator)
+    return {"mode": "health", "monitors": monitors, **results, "last_poll_us": last.get("last_poll_us"),
+            "overruns": last.get("overruns"), "loadavg": open("/proc/loadavg").read().split()[:3]}
+
+
 if __name__ == "__main__":
     mode = sys.argv[2]
     if mode == "startup":
@@ -214,6 +248,9 @@ if __name__ == "__main__":
         floor = os.environ.get("PACED_FLOOR", "/tmp/paced_floor")
         for monitors in map(int, sys.argv[3].split(",")):
             print(json.dumps(cpu(monitors, float(sys.argv[4]), floor)), flush=True)
+    elif mode == "health":
+        for monitors in map(int, sys.argv[3].split(",")):
+            print(json.dumps(health(monitors)), flush=True)
     elif mode == "burst":
         print(json.dumps(burst(int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 16)), flush=True)
     elif mode == "gaps":

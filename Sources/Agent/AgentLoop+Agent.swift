@@ -159,8 +159,8 @@ extension AgentLoop {
         json.member("stale", monitor.stale)
         json.member("state", available ? observation?.state?.rawValue : nil)
         json.member("last_state", observation?.state?.rawValue)
-        json.member("heartbeat_age", facts.heartbeatAge.map(MessageBodies.milliseconds))
-        json.member("last_write_age", facts.lastWriteAge.map(MessageBodies.milliseconds))
+        json.member("heartbeat_age", thousandths: facts.heartbeatAge.map(MessageBodies.milliseconds))
+        json.member("last_write_age", thousandths: facts.lastWriteAge.map(MessageBodies.milliseconds))
         json.member("capture_fps", available ? facts.captureFPS : nil)
         json.member("signal", available ? facts.signal : nil)
         json.member("valid", available ? facts.valid : nil)
@@ -168,7 +168,11 @@ extension AgentLoop {
         json.member("error_code", observation?.error?.code.rawValue)
         json.member("reopen_count", monitor.follower.reopenCount)
         json.member("events_started", monitor.eventsStarted)
-        json.member("verdict", raw: verdict.json.rendered())
+        var inner = JSONWriter(capacity: 48 + verdict.code.utf8.count + verdict.reason.utf8.count)
+        inner.member("level", verdict.level.rawValue)
+        inner.member("code", verdict.code)
+        inner.member("reason", verdict.reason)
+        json.member("verdict", raw: inner.finished())
         return json.finished()
     }
 

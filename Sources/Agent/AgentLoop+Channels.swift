@@ -26,6 +26,7 @@ extension AgentLoop {
                 channel: n, path: ts.directory + "/" + name, configured: configured, stallSeconds: ts.stallSeconds,
                 owners: context.segmentOwners, relayFPS: configuration.relayFPS(channel: n))
             channelSet.channels[n] = tracked
+            channelSet.orderIsCurrent = false
             logger.info("TS channel followed", metadata: ["channel": "\(n)", "path": "\(tracked.follower.path)"])
         }
         for (n, channel) in channelSet.channels where channel.configured == nil && !found.contains(n) {
@@ -35,6 +36,7 @@ extension AgentLoop {
             publisher.publish(Self.channelPrefix(n) + "state", ChannelBodies.removed(channel, time: now), source: "ts", retain: false)
             publisher.forget(prefix: Self.channelPrefix(n))
             channelSet.channels[n] = nil
+            channelSet.orderIsCurrent = false
             logger.info("TS channel removed", metadata: ["channel": "\(n)", "reason": "no sfb_data_ch\(n) file"])
         }
         for id in configuration.relay.monitors.keys where channelSet.monitorRelays[id] == nil {
@@ -45,7 +47,7 @@ extension AgentLoop {
 
     /// One poll of every channel: publishes `ts.channel.<N>.state` when it changed, then relays frames due.
     func pollChannels(now: Double) {
-        guard !channelSet.channels.isEmpty || !channelSet.monitorRelays.isEmpty else { return }
+        guard !channelSet.channels.isEmpty else { return }
         let monotonic = MonotonicClock().now
         let realtime = Int64(now * 1_000_000_000)
         for channel in channelSet.sortedChannels {
@@ -59,16 +61,30 @@ extension AgentLoop {
                 channel.reason = Self.changeReason(reading, previous: previous, published: channel.publishedKey)
                 publishChannelState(channel, now: now)
             }
-            channel.relay?.tick(
+        }
+    }
+
+    /// Sends every relayed frame that is due; runs on every wake-up of the loop, not only on poll ticks, so a relay
+    /// is not held to `poll_hz`. Returns when the next one is due (monotonic seconds; infinity without relays).
+    func relayFrames(now: Double) -> Double {
+        guard channelSet.hasRelays else { return .infinity }
+        let monotonic = MonotonicClock().now
+        var next = Double.infinity
+        for channel in channelSet.sortedChannels {
+            guard let relay = channel.relay else { continue }
+            relay.tick(
                 monotonic: monotonic, source: channel.follower.reader, publisher: publisher, ledger: channelSet.ledger,
                 maxBytesInFlight: configuration.relay.maxBytesInFlight
             ) { frame in FrameRelay.body(frame, head: ChannelBodies.head(channel, time: now)) }
+            next = min(next, relay.nextDue)
         }
         relayMonitors(now: now, monotonic: monotonic)
+        for entry in channelSet.monitorRelays.values { next = min(next, entry.relay.nextDue) }
+        return next
     }
 
     private func relayMonitors(now: Double, monotonic: Double) {
-        for (id, entry) in channelSet.monitorRelays.sorted(by: { $0.key < $1.key }) {
+        for (id, entry) in channelSet.monitorRelays.sorted(by: { $0.key < $1.key }) where monotonic >= entry.relay.nextDue {
             var source = entry.source
             if source?.checkProducer() != nil { source = nil }
             if source == nil { source = try? ZMImageSource(path: context.segmentPath(id), frameSize: context.frameSize(id), owners: context.segmentOwners) }

@@ -204,7 +204,10 @@ final class AgentLoop: @unchecked Sendable {
                 nextStatus = tick + 5
             }
             let due = min(nextPoll, nextHeartbeat, nextRefresh, nextFPS, nextDiscovery, nextStatus)
-            let waitMilliseconds = max(0, Int(((due - clock.now) * 1000).rounded(.up)))
+            // Frame relay (AgentLoop+Channels): the wait ends when the next relayed frame is due. Rounded up like
+            // the rest, never a busy wait: spinning here took the CPU libzmq's I/O thread needed to send the frames.
+            let relayDue = relayFrames(now: now)
+            let waitMilliseconds = max(0, Int(((min(due, relayDue) - clock.now) * 1000).rounded(.up)))
             let readable = (try? ZMQPoll.readable([control.pollSocket, publisher.pollSocket], timeoutMilliseconds: min(waitMilliseconds, 1000)))
                 ?? [false, false]
             if readable[0] { control.servePending(clock: { clock.now }, handle) }

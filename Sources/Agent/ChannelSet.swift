@@ -10,5 +10,16 @@ final class ChannelSet {
     let ledger = ZMQByteLedger()
     var lastFPSMonotonic = 0.0
 
-    var sortedChannels: [TrackedChannel] { channels.values.sorted { $0.channel < $1.channel } }
+    /// Channels in number order, re-sorted only after the set changed (the relay walks it on every wake-up).
+    var sortedChannels: [TrackedChannel] {
+        if !orderIsCurrent {
+            sorted = channels.values.sorted { $0.channel < $1.channel }
+            orderIsCurrent = true
+        }
+        return sorted
+    }
+    var orderIsCurrent = true
+    private var sorted: [TrackedChannel] = []
+
+    var hasRelays: Bool { !monitorRelays.isEmpty || channels.values.contains { $0.relay != nil } }
 }

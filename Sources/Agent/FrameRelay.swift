@@ -13,7 +13,8 @@ final class FrameRelay {
     let topic: String
     let interval: Double
     private(set) var counters = Counters()
-    private var nextDue = 0.0
+    /// Monotonic seconds when the next frame may be sent.
+    private(set) var nextDue = 0.0
     /// The frame relayed last: its number and capture time (a ZoneMinder ring may not number its images).
     private var lastFrame: (number: UInt64, capture: Int64)?
 

@@ -1,4 +1,5 @@
 import Logging
+import LookoutMQTT
 import LookoutVersion
 
 extension LookoutAgent {
@@ -44,6 +45,9 @@ extension LookoutAgent {
             }
         }
         defer { if let createdDemoDirectory { LookoutAgent.removeDemoDirectory(createdDemoDirectory) } }
+        // Before the logger can load MariaDB Connector/C: it would claim OpenSSL's set-up without the algorithms a TLS
+        // connection to the broker verifies with (CMosquittoLoader).
+        if configuration.mqtt.enabled, configuration.mqtt.tls { MQTTBridge.prepareTLS() }
         let logging = AgentLogging.start(configuration, privateDirectory: overrides.demo ? configuration.demo.directory : nil)
         defer { logging.close() }
         let logger = Logger(label: "lookout")

@@ -10,7 +10,7 @@ enum MessageBodies {
         var json = JSONWriter()
         json.member("monitor_id", monitor.id)
         json.member("name", monitor.row?.name)
-        json.member("time", milliseconds(time))
+        json.member("time", thousandths: milliseconds(time))
         return json
     }
 
@@ -36,7 +36,7 @@ enum MessageBodies {
         json.member("valid", observation?.valid ?? false)
         json.member("stale", observation?.stale ?? true)
         json.member("signal", observation?.signal ?? false)
-        json.member("heartbeat_age", observation?.heartbeatAge.map(milliseconds))
+        json.member("heartbeat_age", thousandths: observation?.heartbeatAge.map(milliseconds))
         json.member("reopen_count", monitor.follower.reopenCount)
         json.member("layout", observation?.status?.layout.rawValue)
         if let error = observation?.error {
@@ -68,7 +68,7 @@ enum MessageBodies {
         json.member("score", event.score)
         json.member("trigger_cause", event.triggerCause)
         json.member("trigger_text", event.triggerText)
-        json.member("started_at", milliseconds(event.startedAt))
+        json.member("started_at", thousandths: milliseconds(event.startedAt))
         return json.finished()
     }
 
@@ -80,16 +80,16 @@ enum MessageBodies {
         json.member("score", started?.score)
         json.member("trigger_cause", started?.triggerCause)
         json.member("trigger_text", started?.triggerText)
-        json.member("started_at", started.map { milliseconds($0.startedAt) })
-        json.member("duration", duration.map(milliseconds))
+        json.member("started_at", thousandths: started.map { milliseconds($0.startedAt) })
+        json.member("duration", thousandths: duration.map(milliseconds))
         return json.finished()
     }
 
     static func fps(_ monitor: TrackedMonitor, time: Double) -> String {
         let status = monitor.observation?.status
         var json = head(monitor, time: time)
-        json.member("capture_fps", status?.captureFPS.map(centi))
-        json.member("analysis_fps", status?.analysisFPS.map(centi))
+        json.member("capture_fps", thousandths: status?.captureFPS.map(centi))
+        json.member("analysis_fps", thousandths: status?.analysisFPS.map(centi))
         json.member("last_write_index", status?.lastWriteIndex)
         json.member("image_count", status?.imageCount)
         return json.finished()

@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Hidden: the forwarders must not interpose on libmosquitto's own symbols through the executable's dynamic table. */
@@ -64,6 +65,26 @@ static void *resolve(void *library, const char *name) {
     return symbol;
 }
 
+/* OPENSSL_init_ssl's options (openssl/crypto.h, openssl/ssl.h; stable since OpenSSL 1.1.0). */
+#define LOAD_CRYPTO_STRINGS 0x00000002ULL
+#define ADD_ALL_CIPHERS 0x00000004ULL
+#define ADD_ALL_DIGESTS 0x00000008ULL
+#define LOAD_CONFIG 0x00000040ULL
+#define LOAD_SSL_STRINGS 0x00200000ULL
+
+/* OpenSSL's one-time set-up steps, claimed in full, as libmosquitto itself asks for them when it first makes a TLS
+   context. CMariaDBLoader claims them with OpenSSL's NO_ options (it never uses TLS and saves 1.5 MiB that way); a
+   step claimed like that is never run, and a TLS handshake then fails certificate verification. So this runs
+   before MariaDB Connector/C is loaded (`lookout_mosquitto_load(1)` early in the agent's start when MQTT uses TLS),
+   and only then: without TLS the full set-up would cost about 1.5 MiB for nothing. */
+static void initOpenSSL(void *library) {
+    int (*initSSL)(uint64_t options, const void *settings) =
+        (int (*)(uint64_t, const void *))dlsym(library, "OPENSSL_init_ssl");
+    if (initSSL) initSSL(LOAD_CONFIG | ADD_ALL_CIPHERS | ADD_ALL_DIGESTS | LOAD_CRYPTO_STRINGS | LOAD_SSL_STRINGS, NULL);
+}
+
+static int fullOpenSSL;
+
 static void load(void) {
     void *library = dlopen("libmosquitto.so.1", RTLD_NOW | RTLD_LOCAL);
     if (!library) {
@@ -74,12 +95,14 @@ static void load(void) {
 #define VOID_RESOLVE(name, params, args) real_##name = (void(*) params)resolve(library, #name);
     MOSQUITTO_FUNCTIONS(RESOLVE)
     VOID_FUNCTIONS(VOID_RESOLVE)
+    if (fullOpenSSL) initOpenSSL(library);
     int (*init)(void) = (int (*)(void))resolve(library, "mosquitto_lib_init");
     if (!loadError[0] && init && init() != MOSQ_ERR_SUCCESS)
         snprintf(loadError, sizeof loadError, "mosquitto_lib_init failed");
 }
 
-const char *lookout_mosquitto_load(void) {
+const char *lookout_mosquitto_load(int tls) {
+    fullOpenSSL = tls;
     pthread_once(&once, load);
     return loadError[0] ? loadError : NULL;
 }

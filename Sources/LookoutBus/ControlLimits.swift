@@ -11,9 +11,10 @@ public struct ControlLimits: Sendable, Equatable {
     /// Replies queued per client (`ZMQ_SNDHWM` with `ZMQ_ROUTER_MANDATORY`). A reply to a client whose queue
     /// is full is dropped and counted (`replies_dropped`); per client: at most this × `maximumReplyBytes`.
     public var sendHighWaterMark: Int32 = 8
-    /// A larger reply is replaced by `ERR too_large` (HEALTH past about 6 000 monitors; 4 096 take about 470 KB); SNAPSHOT pages stay
-    /// under `snapshotPageBytes` and never reach it.
-    public var maximumReplyBytes = 1024 * 1024
+    /// A larger reply is replaced by `ERR too_large` (HEALTH past about 6 500 monitors: each monitor's entry, with its
+    /// verdict, is about 310 bytes, 1.27 MB at 4 096; `HEALTH <id>` asks for one); SNAPSHOT pages stay under
+    /// `snapshotPageBytes` and never reach it.
+    public var maximumReplyBytes = 2 * 1024 * 1024
     /// Items per SNAPSHOT reply stop before this many bytes; the rest comes with the cursor in `next`.
     public var snapshotPageBytes = 64 * 1024
     /// Reply bytes alive at once, for all clients together: rendered and cached, or queued inside libzmq and not

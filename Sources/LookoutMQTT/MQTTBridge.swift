@@ -39,12 +39,16 @@ public final class MQTTBridge: @unchecked Sendable {
         outbox = MQTTOutbox(eventLimit: settings.queueBytes, retainedLimit: settings.retainedBytes)
     }
 
+    /// Loads libmosquitto now, which sets OpenSSL up in full: call before anything loads MariaDB Connector/C when the
+    /// broker is reached over TLS (CMosquittoLoader explains why). A failure is reported again when the bridge starts.
+    public static func prepareTLS() { try? MosquittoClient.load(tls: true) }
+
     public func requestStop() { stopRequested.store(true, ordering: .releasing) }
 
     /// Runs until `requestStop()`; publishes `offline` on the way out (a clean disconnect sends no will).
     public func run() {
         do {
-            try MosquittoClient.load()
+            try MosquittoClient.load(tls: settings.tls)
         } catch {
             status.update { $0.lastError = error.description }
             logger.error("MQTT bridge off: \(error)")
@@ -67,13 +71,16 @@ public final class MQTTBridge: @unchecked Sendable {
             }
             let socket = client?.socket ?? -1
             let events = Int16(POLLIN) | ((client?.wantsWrite ?? false) ? Int16(POLLOUT) : 0)
+            // While a TLS connection is being made, libmosquitto is stepped every 10 ms whatever the socket says: its
+            // handshake can wait on bytes OpenSSL already holds, which poll cannot see.
+            let connecting = settings.tls && client != nil && !connected
             let ready = (try? ZMQPoll.wait(
-                [bus.subscriber, bus.control], fileDescriptor: socket, events: events, timeoutMilliseconds: 100))
+                [bus.subscriber, bus.control], fileDescriptor: socket, events: events, timeoutMilliseconds: connecting ? 10 : 100))
                 ?? ZMQPoll.Readiness(sockets: [false, false], fileDescriptor: 0)
             if let client {
                 var code = MosquittoClient.success
-                if ready.fileDescriptor & Int16(POLLIN | POLLERR | POLLHUP) != 0 { code = client.read() }
-                if ready.fileDescriptor & Int16(POLLOUT) != 0, !MosquittoClient.isFailure(code) { code = client.write() }
+                if connecting || ready.fileDescriptor & Int16(POLLIN | POLLERR | POLLHUP) != 0 { code = client.read() }
+                if connecting || ready.fileDescriptor & Int16(POLLOUT) != 0, !MosquittoClient.isFailure(code) { code = client.write() }
                 _ = client.housekeeping()
                 handleClientEvents(client, bus: bus, now: clock.now)
                 // A connection that failed before CONNACK (refused, TLS) reports no disconnect: retry now, not after the keepalive.

@@ -16,8 +16,8 @@ final class MosquittoClient {
     private(set) var events: [Event] = []
 
     /// Loads libmosquitto on first use; throws its reason when the library is missing.
-    static func load() throws(MQTTError) {
-        if let problem = lookout_mosquitto_load() { throw MQTTError(String(cString: problem)) }
+    static func load(tls: Bool) throws(MQTTError) {
+        if let problem = lookout_mosquitto_load(tls ? 1 : 0) { throw MQTTError(String(cString: problem)) }
     }
 
     init(_ settings: MQTTSettings) throws(MQTTError) {

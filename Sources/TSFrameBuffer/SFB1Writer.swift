@@ -100,15 +100,21 @@ public final class SFB1Writer {
         pixels: UnsafeRawBufferPointer
     ) throws(FrameSourceError) {
         precondition(pixels.count <= slotSize)
+        try publish(captureNanoseconds: captureNanoseconds, ptsNanoseconds: ptsNanoseconds, flags: flags, pixels: pixels, bytes: pixels.count)
+    }
+
+    private func publish(
+        captureNanoseconds: Int64, ptsNanoseconds: Int64?, flags: UInt32, pixels: UnsafeRawBufferPointer?, bytes: Int
+    ) throws(FrameSourceError) {
         typealias D = SFB1Layout.Descriptor
         let slot = Int(writeSeq % UInt64(slotCount))
         let descriptor = SFB1Layout.descriptorOffset(slot: slot)
         do throws(SegmentError) {
             try mapping.storeReleaseUInt64(2 * writeSeq + 1, at: descriptor + D.seq)
-            try mapping.write(pixels, at: SFB1Layout.slotOffset(slot: slot, slotSize: slotSize))
+            if let pixels { try mapping.write(pixels, at: SFB1Layout.slotOffset(slot: slot, slotSize: slotSize)) }
             var fields = (
                 (ptsNanoseconds ?? captureNanoseconds).littleEndian, captureNanoseconds.littleEndian,
-                UInt32(pixels.count).littleEndian, flags.littleEndian)
+                UInt32(bytes).littleEndian, flags.littleEndian)
             try withUnsafeBytes(of: &fields) { bytes in
                 Result { () throws(SegmentError) in try mapping.write(UnsafeRawBufferPointer(rebasing: bytes[0..<24]), at: descriptor + D.pts) }
             }.get()
@@ -121,6 +127,13 @@ public final class SFB1Writer {
         } catch {
             throw SFB1Reader.translate(error)
         }
+    }
+
+    /// Publishes the frame already in the next slot again (`bytes` of it) without writing pixels: what a producer
+    /// that decodes straight into the slot does. Benchmarks use it once every slot holds a picture.
+    public func republish(bytes: Int, captureNanoseconds: Int64 = SFB1Writer.realtimeNanoseconds()) throws(FrameSourceError) {
+        precondition(bytes <= slotSize)
+        try publish(captureNanoseconds: captureNanoseconds, ptsNanoseconds: nil, flags: FrameFlags.keyframe, pixels: nil, bytes: bytes)
     }
 
     /// Refreshes `heartbeat_ns` (at least once a second, with or without video).

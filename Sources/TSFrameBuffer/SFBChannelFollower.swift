@@ -24,7 +24,7 @@ public final class SFBChannelFollower {
     public private(set) var fps = 0.0
     private var fpsWindow: (writeSeq: UInt64, at: Double)?
     private var lastWriteSeq: UInt64?
-    private var failure: (error: FrameSourceError, identity: PathIdentity?)?
+    private var failure: (error: FrameSourceError, identity: FileIdentity?)?
     private var openedOnce = false
 
     public init(channel: Int, path: String, owners: SegmentOwners = .standard, stallSeconds: Double = 5, headerOnly: Bool = false) {
@@ -58,7 +58,7 @@ public final class SFBChannelFollower {
             fps = 0
         }
         if reader == nil, let failure {
-            if PathIdentity.of(path) != failure.identity { backoff.reset() }
+            if FileIdentity.of(path) != failure.identity { backoff.reset() }
             guard backoff.allowsAttempt(at: monotonic) else {
                 return Reading(header: nil, error: failure.error, reopened: restart, stalled: true)
             }
@@ -117,26 +117,8 @@ public final class SFBChannelFollower {
     }
 
     private func remember(_ error: FrameSourceError, monotonic: Double) {
-        failure = (error, PathIdentity.of(path))
+        failure = (error, FileIdentity.of(path))
         backoff.failed(at: monotonic, cap: error.code == .notInitialised ? RetryBackoff.firstDelay : RetryBackoff.longestDelay)
-    }
-}
-
-/// What `lstat` says about a path: a refused file is retried at once when this changes.
-struct PathIdentity: Equatable {
-    let device: UInt64
-    let inode: UInt64
-    let mode: UInt32
-    let size: Int64
-    let changedSeconds: Int
-    let changedNanoseconds: Int
-
-    static func of(_ path: String) -> PathIdentity? {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return nil }
-        return PathIdentity(
-            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), mode: info.st_mode, size: Int64(info.st_size),
-            changedSeconds: info.st_ctim.tv_sec, changedNanoseconds: info.st_ctim.tv_nsec)
     }
 }
 

@@ -16,6 +16,10 @@ public final class SFBProducer: Sendable {
         public var slots: Int
         /// Stop after this many frames (nil: until stopped).
         public var frames: UInt64?
+        /// Publish frame 1's picture again and again, written into each slot once and then only re-published (as a
+        /// producer decoding straight into its slots would): for measuring a reader or the relay without the
+        /// producer's cost. Its stamp then says frame 1 whatever the slot's number.
+        public var repeatFirstFrame = false
 
         public init(path: String, width: Int = 640, height: Int = 360, format: PixelFormat = .i420, fps: Double = 25, slots: Int = 4, frames: UInt64? = nil) {
             self.path = path
@@ -65,8 +69,14 @@ public final class SFBProducer: Sendable {
                 }
                 next = max(next + interval, now - interval)
             }
-            TestPattern.fill(frame, number: writer.writeSeq + 1, width: settings.width, height: settings.height, format: settings.format)
-            try writer.publish(pixels: UnsafeRawBufferPointer(frame))
+            if settings.repeatFirstFrame && writer.writeSeq >= UInt64(writer.slotCount) {
+                try writer.republish(bytes: writer.frameBytes)
+            } else {
+                if !settings.repeatFirstFrame || writer.writeSeq == 0 {
+                    TestPattern.fill(frame, number: writer.writeSeq + 1, width: settings.width, height: settings.height, format: settings.format)
+                }
+                try writer.publish(pixels: UnsafeRawBufferPointer(frame))
+            }
             lastHeartbeat = Self.monotonic()
             published.store(writer.writeSeq, ordering: .relaxed)
         }

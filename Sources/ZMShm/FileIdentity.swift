@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// What `lstat` says about a path, compared to notice that a failing file was replaced or changed.
-struct FileIdentity: Equatable {
+public struct FileIdentity: Equatable {
     let device: UInt64
     let inode: UInt64
     let mode: UInt32
@@ -13,7 +13,7 @@ struct FileIdentity: Equatable {
     let changed: timespec
 
     /// `nil` when nothing is at the path.
-    static func of(_ path: String) -> FileIdentity? {
+    public static func of(_ path: String) -> FileIdentity? {
         var info = stat()
         guard lstat(path, &info) == 0 else { return nil }
         return FileIdentity(
@@ -21,7 +21,7 @@ struct FileIdentity: Equatable {
             size: Int64(info.st_size), modified: info.st_mtim, changed: info.st_ctim)
     }
 
-    static func == (a: FileIdentity, b: FileIdentity) -> Bool {
+    public static func == (a: FileIdentity, b: FileIdentity) -> Bool {
         (a.device, a.inode, a.mode, a.owner, a.size) == (b.device, b.inode, b.mode, b.owner, b.size)
             && (a.modified.tv_sec, a.modified.tv_nsec, a.changed.tv_sec, a.changed.tv_nsec)
                 == (b.modified.tv_sec, b.modified.tv_nsec, b.changed.tv_sec, b.changed.tv_nsec)

@@ -13,12 +13,17 @@ public struct ZoneMinderContext: Sendable {
         public var zmVersion: String?
         public var configDirectory: String
         public var useDatabase: Bool
+        /// Look for the ZoneMinder version when `zmVersion` is not given (reading the package database costs tens of
+        /// milliseconds); callers that never decode states (pictures) turn it off.
+        public var detectVersion: Bool
 
-        public init(mapDirectory: String? = nil, zmVersion: String? = nil, configDirectory: String = "/etc/zm", useDatabase: Bool = true) {
+        public init(mapDirectory: String? = nil, zmVersion: String? = nil, configDirectory: String = "/etc/zm", useDatabase: Bool = true,
+                    detectVersion: Bool = true) {
             self.mapDirectory = mapDirectory
             self.zmVersion = zmVersion
             self.configDirectory = configDirectory
             self.useDatabase = useDatabase
+            self.detectVersion = detectVersion
         }
     }
 
@@ -64,7 +69,7 @@ public struct ZoneMinderContext: Sendable {
         if let flag = options.zmVersion {
             version = ZMVersion(parsing: flag)
             versionSource = "--zm-version"
-        } else if let detected = ZMVersionDetector.detect(conf: conf, database: database) {
+        } else if options.detectVersion, let detected = ZMVersionDetector.detect(conf: conf, database: database) {
             version = ZMVersion(parsing: detected.version)
             versionSource = detected.source
         }
@@ -123,14 +128,30 @@ public struct ZoneMinderContext: Sendable {
             throw ZMSiteError("cannot list \(directory) (\(source)): \(String(cString: strerror(errno)))")
         }
         defer { closedir(stream) }
-        var names: [String] = []
+        // Read from the entry's bytes, without a String per name: the agent lists the directory every discovery
+        // (2 s), and at 4 096 monitors the Strings were most of that.
+        var ids: [Int] = []
         while let entry = readdir(stream) {
-            names.append(withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) })
+            if let id = withUnsafeBytes(of: entry.pointee.d_name, { segmentID(fileName: $0) }) { ids.append(id) }
         }
-        return names.compactMap { name -> Int? in
-            guard name.hasPrefix("zm.mmap.") else { return nil }
-            return monitorID(name.dropFirst("zm.mmap.".count))
-        }.sorted()
+        return ids.sorted()
+    }
+
+    /// `monitorID` of a `zm.mmap.<id>` file name given as NUL-terminated bytes; nil for any other name.
+    static func segmentID(fileName bytes: UnsafeRawBufferPointer) -> Int? {
+        let prefix: StaticString = "zm.mmap."
+        let prefixLength = prefix.utf8CodeUnitCount
+        guard bytes.count > prefixLength else { return nil }
+        for index in 0..<prefixLength where bytes[index] != prefix.utf8Start[index] { return nil }
+        var id = 0
+        var digits = 0
+        for byte in bytes[prefixLength...] {
+            if byte == 0 { break }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 9, digits > 0 || byte != UInt8(ascii: "0") else { return nil }
+            id = id * 10 + Int(byte - UInt8(ascii: "0"))
+            digits += 1
+        }
+        return digits > 0 ? id : nil
     }
 
     /// A monitor id written as zmc writes it: decimal digits, no sign, no leading zero, above 0. `zm.mmap.011` and

@@ -58,6 +58,12 @@ public struct StateNotices: Sendable {
         return []
     }
 
+    /// Records a monitor's state as it stands, unless it is known already (from a newer live message).
+    public mutating func seed(monitor id: Int, _ observation: Observation) {
+        guard known[id] == nil else { return }
+        known[id] = Known(state: observation.state, lastEvent: observation.lastEvent, function: observation.function)
+    }
+
     static func alarmed(_ state: String) -> Bool { state == "ALARM" || state == "ALERT" }
 
     /// Whether the monitor was last seen in ALARM or ALERT (nil: never seen).

@@ -6,6 +6,8 @@ import ZeroMQ
 struct PendingRequest {
     enum Kind {
         case on(cause: String), off, cancel, show(String), cancelAfterOff, monitorState(String)
+        /// A page of `SNAPSHOT zm.monitor.`: every monitor's state as it stands, as zmtrigger.pl loads it at start.
+        case snapshot
         /// A line refused here while earlier ones still wait for the agent: logged in turn, so the log keeps the order
         /// of the lines, as zmtrigger.pl's does.
         case warning(String), error(String)
@@ -102,7 +104,9 @@ extension ZMTriggerListener {
             flushQueuedLogs()
             guard !pending.isEmpty else { continue }
             let request = pending.removeFirst()
-            if reply.first == "OK" {
+            if case .snapshot = request.kind {
+                if reply.first == "OK" { seed(JSONValue.parseObject(reply.dropFirst().first ?? "")) }
+            } else if reply.first == "OK" {
                 succeeded(request)
             } else {
                 failed(request, JSONValue.parseObject(reply.dropFirst().first ?? ""))
@@ -118,7 +122,9 @@ extension ZMTriggerListener {
         case .off:
             logger.info("Trigger 'off'")
             // zmtrigger.pl: "Wait til it's finished", then cancel. Here the wait is on the bus, not a sleep loop.
-            offWaits[request.monitor] = (notices.lastEvent(request.monitor), clock.now + settings.offWaitSeconds)
+            // A monitor not seen on the bus yet (just after start) is given 2 s to show its state before the cancel.
+            let known = notices.inAlarm(request.monitor) != nil
+            offWaits[request.monitor] = (notices.lastEvent(request.monitor), clock.now + (known ? settings.offWaitSeconds : 2))
             checkOffWaits()
         case .cancel:
             logger.info("Cancelled event")
@@ -126,7 +132,7 @@ extension ZMTriggerListener {
             logger.info("Updated show text to '\(text)'")
         case let .monitorState(state):
             logger.info("Set monitor to \(state)")
-        case .cancelAfterOff, .warning, .error:
+        case .cancelAfterOff, .warning, .error, .snapshot:
             break
         }
     }
@@ -142,11 +148,38 @@ extension ZMTriggerListener {
         }
     }
 
+    /// Asks for every monitor's retained state once at start (the bus's first messages may pass before the SUB joins).
+    func requestSnapshot(cursor: String? = nil) {
+        send(["SNAPSHOT", "zm.monitor."] + (cursor.map { [$0] } ?? []), .snapshot, 0, TriggerMessage("SNAPSHOT"))
+    }
+
+    /// The state items of a snapshot page seed monitors not seen yet (a live message already seen is newer); the next
+    /// page is asked for. A refused page (busy) is not retried: the periodic re-publish fills in within seconds.
+    private func seed(_ page: [(String, JSONValue)]) {
+        let items = page.first { $0.0 == "items" }?.1
+        if case let .array(entries)? = items {
+            for entry in entries {
+                guard let topic = entry["topic"]?.stringValue, let id = Self.stateTopicMonitor(Array(topic.utf8)),
+                      let body = entry["body"], let state = body["state"]?.stringValue else { continue }
+                notices.seed(monitor: id, StateNotices.Observation(
+                    state: state, previous: nil, lastEvent: body["last_event_id"]?.uint64Value ?? 0,
+                    function: body["function"]?.stringValue, refresh: true))
+            }
+        }
+        if let next = page.first(where: { $0.0 == "next" })?.1.stringValue { requestSnapshot(cursor: next) }
+    }
+
     /// Sends the `cancel` that ends an `off` once the monitor left ALARM/ALERT or its event changed (or the wait ran out).
     func checkOffWaits() {
         let now = clock.now
         for (id, wait) in offWaits {
-            let over = notices.inAlarm(id) != true || notices.lastEvent(id) != wait.event || now >= wait.deadline
+            if wait.event == nil, notices.inAlarm(id) == true {
+                // First seen in alarm after the off: wait for the end of that event.
+                offWaits[id] = (notices.lastEvent(id), now + settings.offWaitSeconds)
+                continue
+            }
+            let alarmed = notices.inAlarm(id)
+            let over = alarmed == false || (alarmed == true && notices.lastEvent(id) != wait.event) || now >= wait.deadline
             guard over else { continue }
             offWaits[id] = nil
             send(["TRIGGER", "\(id)", "cancel"], .cancelAfterOff, id, TriggerMessage("\(id)|cancel"))

@@ -76,6 +76,7 @@ public final class ZMTriggerListener: @unchecked Sendable {
     public func stop() { stopRequested.store(true, ordering: .releasing) }
 
     private func run() {
+        requestSnapshot()
         while !stopRequested.load(ordering: .acquiring) {
             let now = clock.now
             let due = [timed.nextDue, connections.nextIdleDeadline, offWaits.values.map(\.deadline).min()].compactMap { $0 }.min()

@@ -91,7 +91,8 @@ struct HotPathTests {
         #expect(body["state"]?.stringValue == "ALARM" && body["event_id"]?.uint64Value == 4242, "\(state.body)")
 
         let health = loop.health(now: now + 0.5)
-        #expect(loop.health(now: now + 0.5, renderingMonitors: true).rendered() == health.rendered(), "the bytes HEALTH sends")
+        let sent = try JSONValue.parse(loop.health(now: now + 0.5, renderingMonitors: true).rendered())
+        #expect(sent["monitors"]?.rendered() == health["monitors"]?.rendered(), "the monitors HEALTH sends, written into bytes")
         let monitor10 = try #require(health["monitors"]?.arrayValue?.first { $0["monitor_id"]?.uint64Value == 10 })
         #expect(monitor10["capture_fps"]?.number == 12.5, "\(monitor10.rendered())")
         guard case let .success(.body(one)) = loop.handle(.monitorHealth(monitorID: 10)) else {
@@ -115,5 +116,19 @@ extension JSONValue {
         case let .uint(value): Double(value)
         default: nil
         }
+    }
+}
+
+@Suite("segment file names")
+struct SegmentNameTests {
+    @Test("only zm.mmap.<canonical decimal id> names are segments, read from the directory entry's bytes")
+    func segmentIDsFromNames() throws {
+        var template = Array("/tmp/lookout-names.XXXXXX".utf8CString)
+        let directory = String(cString: try #require(mkdtemp(&template)))
+        defer { LookoutAgent.removeDemoDirectory(directory) }
+        let names = ["zm.mmap.1", "zm.mmap.011", "zm.mmap.+3", "zm.mmap.12", "zm.mmap.1234567890", "zm.mmap.123456789",
+                     "zm.mmap.", "zm.mmap.7x", "zm.mmap.0", "other", "zm.mmap"]
+        for name in names { close(open("\(directory)/\(name)", O_CREAT | O_WRONLY, 0o600)) }
+        #expect(try ZoneMinderContext.segmentIDs(in: directory, source: "test") == [1, 12, 123_456_789])
     }
 }

@@ -61,11 +61,31 @@ struct JSONRenderTests {
         #expect(json.finished() == tree.rendered())
         var empty = JSONWriter()
         #expect(empty.finished() == "{}")
-        for refresh in [false, true] {
-            let header = BusHeader(sequence: 3, globalSequence: 99, epoch: "e\"1", timestampMilliseconds: -5, source: "zm", refresh: refresh)
+        for (refresh, epoch) in [(false, "e\"1"), (true, "e\"1"), (false, "c5f1bd2f-36e7-4dd8-93a2-e1a4e4e169a8"), (true, "")] {
+            let header = BusHeader(
+                sequence: 3, globalSequence: refresh ? 0 : 1_234_567_890_123, epoch: epoch,
+                timestampMilliseconds: refresh ? -5 : 1_795_319_193_111, source: refresh ? "" : "zm", refresh: refresh)
             #expect(header.rendered == header.json.rendered())
             let message = BusMessage(topic: "zm.monitor.1.state", header: header, body: #"{"state":"IDLE"}"#)
             #expect(message.itemText == message.json.rendered())
+        }
+    }
+
+    @Test("a value rounded to thousandths is written as Swift writes the Double (times, ages, rates)")
+    func thousandths() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [0, 0.001, 0.01, 0.1, 1, 10.5, 999.999, 1795319193, 1795319193.1, 1795319193.01, 1795319193.111, -0.5, -1795319193.25]
+        for _ in 0..<20_000 {
+            let range: ClosedRange<Double> = [0...1, 0...100, 0...100_000, 1.7e9...1.9e9][Int.random(in: 0..<4, using: &generator)]
+            values.append((Double.random(in: range, using: &generator) * 1000).rounded() / 1000)
+            values.append((Double.random(in: 0...120, using: &generator) * 100).rounded() / 100)
+        }
+        for value in values {
+            var fast = JSONWriter()
+            fast.member("x", thousandths: value)
+            var general = JSONWriter()
+            general.member("x", value)
+            #expect(fast.finished() == general.finished(), "\(value)")
         }
     }
 }

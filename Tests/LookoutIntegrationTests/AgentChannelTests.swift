@@ -96,6 +96,19 @@ struct AgentChannelTests {
         #expect(code(7) == "bad_magic")
         #expect(code(9) == "not_found" && states[9]?["state"] as? String == "unavailable", "configured but absent: \(states[9] ?? [:])")
         #expect(agent.process.isRunning)
+
+        // The CLI reads the same files itself: status lists the channels beside the monitors, dump-sfb decodes one.
+        let status = try Peer.run(Peer.lookout, ["status", "--json", "--sfb-dir", dir.path])
+        let listed = (BusClient.object(status.stdout)?["channels"] as? [[String: Any]]) ?? []
+        #expect(listed.map { $0["channel"] as? Int } == [1, 3, 4, 5, 6, 7], "\(status.stdout) \(status.stderr)")
+        #expect(listed.first?["state"] as? String == "running" && listed.first?["format"] as? String == "I420")
+        #expect((listed[1]["error"] as? [String: Any])?["code"] as? String == "not_regular_file")
+        let dump = try Peer.run(Peer.lookout, ["dump-sfb", "1", "--sfb-dir", dir.path, "--json"])
+        let decoded = BusClient.object(dump.stdout) ?? [:]
+        #expect(decoded["magic"] as? String == "SFB1" && decoded["width"] as? Int == 64 && decoded["slot_count"] as? Int == 4)
+        #expect((decoded["slots"] as? [[String: Any]])?.count == 4)
+        let refused = try Peer.run(Peer.lookout, ["dump-sfb", "4", "--sfb-dir", dir.path])
+        #expect(refused.status != 0 && refused.stderr.contains("not SFB1"), "\(refused.stderr)")
     }
 
     @Test("a producer restart, a shrink and a clean stop are each published with their reason")

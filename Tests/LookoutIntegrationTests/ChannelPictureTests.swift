@@ -25,6 +25,7 @@ struct ChannelPictureTests {
             producer.terminate()
             producer.waitUntilExit()
         }
+        #expect(Peer.waitUntil(timeout: 10) { FileManager.default.fileExists(atPath: directory.path + "/sfb_data_ch5") })
         let config = directory.path + "/lookout.toml"
         try "[ts]\ndir = \"\(directory.path)\"\n[zoneminder]\nmonitors = [999]\nuse_database = false\n".write(toFile: config, atomically: true, encoding: .utf8)
         let serve = try ServeProcess(config: config)
@@ -45,6 +46,13 @@ struct ChannelPictureTests {
         let neighbour = Self.expectedRGB(number: number + 7, width: width, height: height, format: format)
         let other = Double(zip(decoded.rgb, neighbour).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }) / Double(expected.count)
         #expect(other > mean * 2, "frame \(number + 7) matches as well: \(other) vs \(mean)")
+
+        // The same picture from the command line.
+        let file = directory.path + "/snapshot.jpg"
+        let snapshot = try Peer.run(Peer.lookout, ["snapshot", "--channel", "5", "--sfb-dir", directory.path, "-o", file])
+        #expect(snapshot.status == 0, "\(snapshot.stderr)")
+        let written = try Self.djpeg(try Data(contentsOf: URL(fileURLWithPath: file)), in: directory.path)
+        #expect(written.width == width && written.height == height)
     }
 
     /// The producer's picture of frame `number` as RGB (JFIF full-range YUV for the planar formats).

@@ -41,6 +41,25 @@ struct DatabaseTLSTests {
         }
     }
 
+    @Test("against the peer's database (a unix socket, no ZM_DB_SSL_*), HEALTH says the connection is not encrypted")
+    func clearIsSaid() throws {
+        try Peer.require()
+        let agent = try AgentProcess(arguments: ["--map-dir", Peer.mapDirectory])
+        defer {
+            agent.terminate()
+            agent.directory.cleanup()
+        }
+        _ = try agent.waitReady()
+        var health: [String: Any] = [:]
+        let connected = Peer.waitUntil(timeout: 30, every: 0.2) {
+            health = BusClient.object(((try? BusClient.request(agent.control, ["HEALTH"])) ?? []).last ?? "") ?? [:]
+            return health["database_tls"] is Bool
+        }
+        #expect(connected, "database_tls: \(health["database_tls"] ?? "nil")")
+        #expect(health["database_tls"] as? Bool == false)
+        #expect(health["database"] as? String == "ok")
+    }
+
     @Test("the agent's log rows and Monitors reads go over TLS and HEALTH names the cipher; without ZM_DB_SSL_* HEALTH reports the refusal")
     func agentOverTLS() throws {
         let server = try TLSMariaDB()

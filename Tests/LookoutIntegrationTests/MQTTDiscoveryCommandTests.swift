@@ -108,4 +108,41 @@ struct MQTTDiscoveryCommandTests {
         #expect(state == "CANCEL", "the trigger was not touched")
         #expect(refusing.terminate() == 0)
     }
+
+    @Test("TLS with a CA file and a user name with a password file: the bridge connects; a wrong password is refused and named in HEALTH")
+    func tlsAndPassword() throws {
+        let broker = try MosquittoBroker(secure: true)
+        let securePort = try #require(broker.securePort)
+        let passwordFile = "\(broker.directory.path)/agent.password"
+        try "\(broker.password)\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        let secure = """
+            [mqtt]
+            url = "mqtts://127.0.0.1:\(securePort)"
+            node = "tls"
+            tls_ca = "\(broker.caFile)"
+            username = "\(broker.username)"
+            password_file = "\(passwordFile)"
+            """
+        let agent = try AgentProcess(toml: secure)
+        defer { agent.directory.cleanup() }
+        _ = try agent.waitReady()
+        let held = try MQTTBridgeTests.awaitRetained(broker, node: "tls", ["availability", "monitor/1/state"])
+        #expect(held["lookout/tls/availability"] == "online")
+        #expect(agent.mqttHealth()["broker"] as? String == "mqtts://127.0.0.1:\(securePort)")
+        #expect(agent.terminate() == 0)
+
+        let wrong = try AgentProcess(toml: secure.replacingOccurrences(of: "password_file = \"\(passwordFile)\"", with: "password = \"wrong\"")
+            .replacingOccurrences(of: "node = \"tls\"", with: "node = \"tlsbad\""))
+        defer { wrong.directory.cleanup() }
+        _ = try wrong.waitReady()
+        var mqtt: [String: Any] = [:]
+        let refused = Peer.waitUntil(timeout: 30, every: 0.2) {
+            mqtt = wrong.mqttHealth()
+            return (mqtt["last_error"] as? String)?.contains("refused") == true
+        }
+        #expect(refused, "\(mqtt)")
+        #expect(mqtt["connected"] as? Bool == false && mqtt["connects"] as? Int == 0)
+        #expect(try MQTTClient.retained(port: broker.port, ["lookout/tlsbad/#"]).isEmpty, "nothing published without the right password")
+        #expect(wrong.terminate() == 0)
+    }
 }

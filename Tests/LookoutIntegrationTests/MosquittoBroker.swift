@@ -8,16 +8,56 @@ final class MosquittoBroker {
     let port: Int
     private var process: Process?
 
-    init(port: Int? = nil) throws {
+    /// The TLS listener with passwords, when made with `secure: true`: the CA that signed its certificate and the
+    /// one user's name and password. `port` stays a plain anonymous listener for the test's own client.
+    private(set) var securePort: Int?
+    var caFile: String { "\(directory.path)/ca.pem" }
+    let username = "nvr-test"
+    let password = "s3cret pass"
+
+    init(port: Int? = nil, secure: Bool = false) throws {
         self.port = port ?? Self.freePort()
-        let config = """
+        var config = """
+            per_listener_settings true
+            persistence false
             listener \(self.port) 127.0.0.1
             allow_anonymous true
-            persistence false
-            log_dest file \(directory.path)/mosquitto.log
+
             """
+        if secure {
+            let securePort = Self.freePort()
+            self.securePort = securePort
+            try makeCertificatesAndPasswords()
+            config += """
+                listener \(securePort) 127.0.0.1
+                allow_anonymous false
+                password_file \(directory.path)/passwd
+                cafile \(directory.path)/ca.pem
+                certfile \(directory.path)/server.pem
+                keyfile \(directory.path)/server.key
+
+                """
+        }
         try config.write(toFile: "\(directory.path)/mosquitto.conf", atomically: true, encoding: .utf8)
         try start()
+    }
+
+    /// A throw-away CA, a server certificate for 127.0.0.1 signed by it, and a password file (openssl, mosquitto_passwd).
+    /// libmosquitto checks the host as a DNS name, so the certificate names 127.0.0.1 as one as well as an IP address.
+    private func makeCertificatesAndPasswords() throws {
+        let script = """
+            set -e
+            cd '\(directory.path)'
+            openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -subj /CN=lookout-test-ca -days 2 2>/dev/null
+            openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 2>/dev/null
+            printf 'subjectAltName=DNS:127.0.0.1,IP:127.0.0.1\\n' > san.ext
+            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext 2>/dev/null
+            touch passwd
+            mosquitto_passwd -b passwd '\(username)' '\(password)'
+            chmod 0644 server.key passwd
+            """
+        let made = try Peer.run("/bin/sh", ["-c", script])
+        #expect(made.status == 0, "certificates: \(made.stderr)")
     }
 
     deinit {

@@ -10,12 +10,13 @@ final class ServeProcess {
     /// - Parameters:
     ///   - config: a configuration file ([zoneminder], [http]); nil: none.
     ///   - control, publish: the agent's endpoints (an agent need not run: pictures do not use it).
-    init(config: String? = nil, control: String = "ipc:///nonexistent/control", publish: String = "ipc:///nonexistent/state.pub") throws {
+    init(config: String? = nil, control: String = "ipc:///nonexistent/control", publish: String = "ipc:///nonexistent/state.pub",
+         extraArguments: [String] = []) throws {
         port = ClosedPort().number
         base = "http://127.0.0.1:\(port)"
         process.executableURL = URL(fileURLWithPath: Peer.lookout)
         process.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--control", control, "--publish", publish]
-            + (config.map { ["--config", $0] } ?? [])
+            + (config.map { ["--config", $0] } ?? []) + extraArguments
         process.standardError = FileHandle.nullDevice
         try process.run()
         let listening = Peer.waitUntil(timeout: 15, every: 0.1) {

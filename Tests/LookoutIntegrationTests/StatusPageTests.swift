@@ -38,3 +38,34 @@ struct StatusPageTests {
         #expect(latency < 1, "\(result)")
     }
 }
+
+/// The page at 256 sources: 256 copies of monitor 3's segment (160×120 GREY), no agent.
+@Suite("Status page at 256 tiles", .serialized)
+struct ManyTilesTests {
+    @Test("256 tiles: the visible ones show pictures promptly, hidden ones are not fetched, the last loads when scrolled to")
+    func twoHundredFiftySixTiles() throws {
+        try Peer.require()
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        try Peer.freeze(3, into: directory.path)
+        let source = directory.path + "/zm.mmap.3"
+        for id in 1...256 where id != 3 { try FileManager.default.copyItem(atPath: source, toPath: directory.path + "/zm.mmap.\(id)") }
+        let config = directory.path + "/lookout.toml"
+        try "[zoneminder]\nmap_dir = \"\(directory.path)\"\nuse_database = false\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let serve = try ServeProcess(config: config, extraArguments: (1...256).flatMap { ["--size", "\($0)=160x120"] })
+        let sources = try JSONSerialization.jsonObject(with: try serve.get("/api/pictures").body) as? [String: Any]
+        #expect((sources?["sources"] as? [Any])?.count == 256)
+        let result = try ServeProcess.python("many_tiles_check.py", [serve.base, directory.path + "/tiles.png"])
+        print("ManyTilesTests: \(result)")
+        let settled = try #require(result["settled"] as? [String: Any], "\(result)")
+        #expect(settled["tiles"] as? Int == 256)
+        let inView = settled["in_view"] as? Int ?? 0
+        #expect(inView > 0 && settled["in_view_loaded"] as? Int == inView, "\(result)")
+        // Thumbnails of tiles out of view are not fetched (a few more than in view: the observer's margin and rows
+        // cut by the window's edge).
+        #expect((settled["loaded"] as? Int ?? 256) < 2 * inView + 10, "\(result)")
+        #expect((result["visible_loaded_after"] as? Double ?? 99) < 10, "\(result)")
+        #expect((result["last_tile_loaded_after_scroll"] as? Double ?? 99) < 5, "\(result)")
+        #expect((result["evaluate_ms"] as? Double ?? 999) < 100, "\(result)")
+    }
+}

@@ -117,6 +117,40 @@ struct ZMTriggerPeerTests {
         })
     }
 
+    @Test("on holds the alarm; off ends the event now and, once the alarm is over, cancels (trigger_state back to CANCEL), as zmtrigger.pl does")
+    func onThenOff() throws {
+        try Peer.require()
+        let listening = try ListeningAgent()
+        let on = try listening.send(["3|on|10|manual|held"], until: #"^3\|on\|"#, seconds: 60)
+        let notice = try #require(on.notices.first { $0.hasPrefix("3|on|") }, "notices: \(on.notices)")
+        let eventID = try #require(notice.split(separator: "|").last.map(String.init))
+        let off = try listening.send(["3|off"], until: #"^3\|off\|"#, seconds: 60)
+        #expect(off.notices.contains { $0.hasPrefix("3|off|") && $0.hasSuffix("|\(eventID)") }, "notices: \(off.notices)")
+        #expect(try Peer.waitUntil(timeout: 30) {
+            try Peer.run("/usr/bin/env", ["python3", Peer.shmDump, "3"]).stdout.contains("trigger_data.trigger_state = 0 (CANCEL)")
+        }, "the cancel after off")
+        let row = try Peer.database().connection.query("SELECT Cause, EndDateTime FROM Events WHERE Id = ?", [.text(eventID)]).first
+        #expect(row?[0] == "manual")
+        #expect(try Peer.waitUntil(timeout: 30) {
+            try Peer.database().connection.query("SELECT EndDateTime FROM Events WHERE Id = ?", [.text(eventID)]).first?[0] != nil
+        })
+        let logs = try listening.awaitLogs(["Trigger 'on' 'manual'", "Trigger 'off'"])
+        #expect(logs.contains("Trigger 'off'"), "logs: \(logs)")
+    }
+
+    @Test("disable+1 requests ZoneMinder's suspend, and a second later the timed enable its resume (Nodect: no detection to suspend)")
+    func timedDisable() throws {
+        try Peer.require()
+        let listening = try ListeningAgent()
+        _ = try listening.send(["3|disable+1"], seconds: 0.5)
+        let logs = try listening.awaitLogs(["Set monitor to disable", "Found action '3|enable'", "Set monitor to enable"])
+        #expect(logs.contains("Set monitor to disable"), "logs: \(logs)")
+        #expect(logs.contains("Found action '3|enable'"))
+        #expect(logs.contains("Set monitor to enable"))
+        #expect(logs.contains { $0.hasPrefix("action requested") && $0.contains("action=suspend") })
+        #expect(logs.contains { $0.hasPrefix("action requested") && $0.contains("action=resume") })
+    }
+
     @Test("connections beyond max_connections are closed at once; a silent client is dropped after idle_seconds")
     func boundedConnections() throws {
         try Peer.require()

@@ -95,6 +95,16 @@ struct StateNoticesTests {
         #expect(notices.observe(monitor: 3, O(state: "IDLE", previous: "IDLE", lastEvent: 41, function: "Nodect", refresh: true), time: 110).isEmpty)
     }
 
+    @Test("a snapshot seeds monitors not seen yet, never over a live message")
+    func seeding() {
+        var notices = StateNotices()
+        notices.seed(monitor: 3, O(state: "IDLE", previous: nil, lastEvent: 40, function: "Nodect", refresh: true))
+        #expect(notices.observe(monitor: 3, O(state: "ALARM", previous: "IDLE", lastEvent: 41, function: "Nodect", refresh: false), time: 5) == ["3|on|5|41"])
+        notices.seed(monitor: 3, O(state: "IDLE", previous: nil, lastEvent: 40, function: "Nodect", refresh: true))
+        #expect(notices.inAlarm(3) == true)
+        #expect(notices.lastEvent(3) == 41)
+    }
+
     @Test("a whole event between two observations gives on and off; monitors zmtrigger does not load give nothing")
     func missedAndIgnored() {
         var notices = StateNotices()

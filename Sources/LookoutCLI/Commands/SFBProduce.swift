@@ -20,6 +20,8 @@ struct SFBProduce: ParsableCommand {
     @Option(help: "Frames per second; 0: as fast as possible.") var fps = 25.0
     @Option(help: "Ring length (1–62).") var slots = 4
     @Option(help: "Stop after this many frames.") var frames: UInt64?
+    @Flag(help: "Publish the first frame's picture every time (benchmarks: no pattern cost; stamps then say frame 1).")
+    var repeatFrame = false
 
     func validate() throws {
         guard channel >= 0 else { throw ValidationError("--channel must be ≥ 0") }
@@ -38,8 +40,10 @@ struct SFBProduce: ParsableCommand {
     func run() throws {
         let (width, height) = parsedSize!
         let path = dir.hasSuffix("/") ? dir + SFB1Layout.dataName(channel: channel) : dir + "/" + SFB1Layout.dataName(channel: channel)
-        let producer = SFBProducer(.init(
-            path: path, width: width, height: height, format: PixelFormat(name: format)!, fps: fps, slots: slots, frames: frames))
+        var settings = SFBProducer.Settings(
+            path: path, width: width, height: height, format: PixelFormat(name: format)!, fps: fps, slots: slots, frames: frames)
+        settings.repeatFirstFrame = repeatFrame
+        let producer = SFBProducer(settings)
         let signals = [SIGINT, SIGTERM].map { number in
             Glibc.signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())

@@ -27,6 +27,20 @@ final class PictureCatalog: Sendable {
     static let refreshSeconds = 60.0
     private let entries = Mutex<[String: Entry]>([:])
     private let problems = Mutex<[String]>([])
+    private let refreshedAt = Mutex(-Double.infinity)
+
+    /// Refreshes unless that was done less than `seconds` ago: a request for an unknown source looks again, but a
+    /// client asking for a source that does not exist cannot make it list the directory or ask the database more than
+    /// once every `seconds`.
+    func refresh(ifOlderThan seconds: Double) {
+        let now = MonotonicSeconds.now
+        let due = refreshedAt.withLock { last in
+            guard now - last >= seconds else { return false }
+            last = now
+            return true
+        }
+        if due { refresh() }
+    }
 
     init(options: ZoneMinderContext.Options, onlyMonitors: [Int], frameSizes: [Int: (width: Int, height: Int)] = [:],
          ts: AgentConfiguration.TS = AgentConfiguration().ts) {
@@ -38,6 +52,7 @@ final class PictureCatalog: Sendable {
 
     /// Finds the monitors again (blocking: the database is asked). Call from a worker, or once at start.
     func refresh() {
+        refreshedAt.withLock { $0 = MonotonicSeconds.now }
         let context = ZoneMinderContext.resolve(options)
         var ids = (try? context.discoverMonitorIDs()) ?? []
         if !onlyMonitors.isEmpty { ids = onlyMonitors }
@@ -98,7 +113,8 @@ extension PictureCatalog {
                      frameSizes: [Int: (width: Int, height: Int)] = [:]) -> PictureCatalog {
         PictureCatalog(
             options: ZoneMinderContext.Options(mapDirectory: zoneMinder.mapDirectory, zmVersion: zoneMinder.version,
-                                               configDirectory: zoneMinder.configDirectory, useDatabase: zoneMinder.useDatabase),
+                                               configDirectory: zoneMinder.configDirectory, useDatabase: zoneMinder.useDatabase,
+                                               detectVersion: false),
             onlyMonitors: zoneMinder.monitors, frameSizes: frameSizes, ts: ts)
     }
 }

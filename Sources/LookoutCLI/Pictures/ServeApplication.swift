@@ -70,9 +70,7 @@ final class ServeApplication: HTTPApplication {
               let id = Int(parts[3]), id > 0 else {
             return .respond(HTTPResponse(status: 404, text: "not found; try /, /api/monitors/<id>/latest.jpg, /api/monitors/<id>/stream.mjpeg, /api/grid.jpg, /api/events, \(Serve.healthRoutes.joined(separator: ", ")), /metrics\n"))
         }
-        guard let encoder = catalog.encoder("\(parts[2])/\(id)") else {
-            return .respond(HTTPResponse(status: 404, text: "no \(parts[2].dropLast()) \(id)\n"))
-        }
+        let key = "\(parts[2])/\(id)", notFound = HTTPResponse(status: 404, text: "no \(parts[2].dropLast()) \(id)\n")
         let pictureRequest: PictureRequest
         switch PictureResponses.request(from: request.query) {
         case let .success(parsed): pictureRequest = parsed
@@ -82,12 +80,19 @@ final class ServeApplication: HTTPApplication {
         case "latest.jpg":
             let tags = request.ifNoneMatch
             let since = request.headers["if-modified-since"].flatMap(HTTPResponse.parseHTTPDate)
-            let mailbox = server.mailbox
+            let mailbox = server.mailbox, catalog = catalog
             workers.submit {
+                // A source that appeared since the last look (a new channel file, a new monitor) is found now.
+                if catalog.encoder(key) == nil { catalog.refresh(ifOlderThan: 5) }
+                guard let encoder = catalog.encoder(key) else {
+                    mailbox.post(.response(connection, notFound))
+                    return
+                }
                 mailbox.post(.response(connection, PictureResponses.latest(encoder, pictureRequest, ifNoneMatch: tags, ifModifiedSince: since)))
             }
             return .wait
         case "stream.mjpeg":
+            guard let encoder = catalog.encoder(key) else { return .respond(notFound) }
             let fps = request.query["fps"].map { Double($0) ?? -1 } ?? 5
             guard fps > 0, fps <= MJPEGStreams.maximumFPS else {
                 return .respond(HTTPResponse(status: 400, text: "fps must be above 0 and at most \(Int(MJPEGStreams.maximumFPS))\n"))
