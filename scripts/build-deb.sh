@@ -73,7 +73,8 @@ for page in "$man"/lookout.*.1; do
   ' "$sub" "$page" > "$man/lookout-$sub.1"
   rm "$page"
 done
-perl -pi -e 's/^\.Xr lookout\.(\w+) 1/.Xr lookout-$1 1/; s/^$/.Pp/' "$man"/*.1
+# SEE ALSO: subcommand names with a hyphen too (lookout-dump-sfb(1)); none to the help page removed above.
+perl -ni -e 'next if /^\.Xr lookout\.help 1/; s/^\.Xr lookout\.([\w-]+) 1/.Xr lookout-$1 1/; s/^$/.Pp/; print' "$man"/*.1
 help2man --no-info --section 1 --name "the Lookout agent daemon (started by systemd or lookout run)" \
   --version-string "$version" "$stage/usr/bin/lookout-agent" > "$man/lookout-agent.1"
 gzip -9n "$man"/*.1
@@ -91,12 +92,14 @@ install -m 0755 packaging/debian/postinst packaging/debian/prerm packaging/debia
 install -m 0644 packaging/debian/conffiles "$stage/DEBIAN/conffiles"
 install -D -m 0644 packaging/debian/lintian-overrides "$stage/usr/share/lintian/overrides/lookout"
 
-# Depends: what the binaries link (dpkg-shlibdeps), libmariadb3 (dlopen'ed at the first database connection),
-# libmosquitto1 (dlopen'ed when the MQTT bridge starts; docs/mqtt.md) and adduser (postinst).
+# Depends: what the binaries link (dpkg-shlibdeps: libzmq5, and libturbojpeg0 for `lookout serve`'s pictures),
+# libmariadb3 (dlopen'ed at the first database connection; its libssl3 carries ZM_DB_SSL_* TLS) and adduser
+# (postinst). libmosquitto1 is in control.in's Recommends: dlopen'ed only when [mqtt] turns the bridge on, which
+# without it logs "cannot load libmosquitto (install libmosquitto1)" and leaves the agent running (docs/packaging.md).
 shlibs=$(cd "$out" && mkdir -p debian && printf 'Source: lookout\n\nPackage: lookout\nArchitecture: any\n' > debian/control &&
   dpkg-shlibdeps -O "$stage"/usr/bin/* 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 rm -rf "$out/debian"
-depends="$shlibs, libmariadb3, libmosquitto1, adduser"
+depends="$shlibs, libmariadb3, adduser"
 
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 sed -e "s/@VERSION@/$debian_version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$size/" -e "s/@DEPENDS@/$depends/" \
