@@ -69,18 +69,19 @@ public final class MQTTBridge: @unchecked Sendable {
             if let client, !connected, now >= connectDeadline {
                 lose(client, reason: "no CONNACK within \(settings.keepalive) s", now: now)
             }
-            let socket = client?.socket ?? -1
-            let events = Int16(POLLIN) | ((client?.wantsWrite ?? false) ? Int16(POLLOUT) : 0)
+            var watched: [(descriptor: Int32, write: Bool)] = []
+            if let client, client.socket >= 0 { watched.append((client.socket, client.wantsWrite)) }
             // While a TLS connection is being made, libmosquitto is stepped every 10 ms whatever the socket says: its
             // handshake can wait on bytes OpenSSL already holds, which poll cannot see.
             let connecting = settings.tls && client != nil && !connected
             let ready = (try? ZMQPoll.wait(
-                [bus.subscriber, bus.control], fileDescriptor: socket, events: events, timeoutMilliseconds: connecting ? 10 : 100))
-                ?? ZMQPoll.Readiness(sockets: [false, false], fileDescriptor: 0)
+                [bus.subscriber, bus.control], descriptors: watched, timeoutMilliseconds: connecting ? 10 : 100))
+                ?? (sockets: [false, false], descriptors: [])
+            let socketReady = ready.descriptors.first ?? ZMQPoll.DescriptorReady(readable: false, writable: false)
             if let client {
                 var code = MosquittoClient.success
-                if connecting || ready.fileDescriptor & Int16(POLLIN | POLLERR | POLLHUP) != 0 { code = client.read() }
-                if connecting || ready.fileDescriptor & Int16(POLLOUT) != 0, !MosquittoClient.isFailure(code) { code = client.write() }
+                if connecting || socketReady.readable { code = client.read() }
+                if connecting || socketReady.writable, !MosquittoClient.isFailure(code) { code = client.write() }
                 _ = client.housekeeping()
                 handleClientEvents(client, bus: bus, now: clock.now)
                 // A connection that failed before CONNACK (refused, TLS) reports no disconnect: retry now, not after the keepalive.
@@ -219,11 +220,10 @@ public final class MQTTBridge: @unchecked Sendable {
         let deadline = clock.now + 2
         var acknowledged = false
         while !acknowledged, clock.now < deadline {
-            let events = Int16(POLLIN) | (client.wantsWrite ? Int16(POLLOUT) : 0)
-            let ready = (try? ZMQPoll.wait([], fileDescriptor: client.socket, events: events, timeoutMilliseconds: 100))
-            if let ready {
-                if ready.fileDescriptor & Int16(POLLIN) != 0 { _ = client.read() }
-                if ready.fileDescriptor & Int16(POLLOUT) != 0 { _ = client.write() }
+            let watched: [(descriptor: Int32, write: Bool)] = client.socket >= 0 ? [(client.socket, client.wantsWrite)] : []
+            if let ready = (try? ZMQPoll.wait([], descriptors: watched, timeoutMilliseconds: 100))?.descriptors.first {
+                if ready.readable { _ = client.read() }
+                if ready.writable { _ = client.write() }
             }
             for event in client.takeEvents() {
                 if case let .published(messageID) = event, messageID == id { acknowledged = true }

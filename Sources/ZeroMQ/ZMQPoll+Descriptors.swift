@@ -5,9 +5,15 @@ extension ZMQPoll {
         /// Input, end of file or an error: a `read` will not block and tells which.
         public var readable: Bool
         public var writable: Bool
+
+        public init(readable: Bool, writable: Bool) {
+            self.readable = readable
+            self.writable = writable
+        }
     }
 
-    /// One wait over libzmq sockets (readable) and plain file descriptors (readable; writable too when asked);
+    /// One wait over libzmq sockets (readable) and plain file descriptors (readable; writable too when asked), such
+    /// as a client library's TCP socket or a pipe from another thread;
     /// EINTR returns nothing ready rather than throwing.
     public static func wait(
         _ sockets: [ZMQSocket], descriptors: [(descriptor: Int32, write: Bool)], timeoutMilliseconds: Int
