@@ -10,9 +10,8 @@ public final class BusPublisher {
     public let epoch: String
     public private(set) var globalSequence: UInt64 = 0
     public private(set) var counters = BusCounters()
-    private var topicSequences: [String: UInt64] = [:]
-    private var retained: [String: BusMessage] = [:]
-    /// `retained`'s topics in byte order, so a snapshot under a prefix costs a binary search plus its own items.
+    private var topicRecords = TopicRecords()
+    /// The retained topics in byte order, so a snapshot under a prefix costs a binary search plus its own items.
     /// Kept up to date incrementally: topics that appeared wait in `addedTopics` and are sorted and merged in at the
     /// next look-up (one sort of the newcomers plus one linear merge, however many appeared); topics forgotten stay
     /// here, skipped, until a snapshot compacts them in one linear pass. Discovering or removing n monitors thus
@@ -88,7 +87,7 @@ public final class BusPublisher {
         while sent < limit, refreshNext < refreshTopics.count {
             let topic = refreshTopics[refreshNext]
             refreshNext += 1
-            guard let message = retained[topic] else { continue }
+            guard let message = topicRecords.message(topic, epoch: epoch) else { continue }
             send(topic: topic, body: message.body, source: message.header.source, retain: true, refresh: true)
             counters.refreshed += 1
             sent += 1
@@ -105,7 +104,7 @@ public final class BusPublisher {
 
     /// Drops retained topics under `prefix` (a removed monitor): snapshots stop listing them.
     public func forget(prefix: String) {
-        for topic in topics(under: prefix, compacting: false) where retained.removeValue(forKey: topic) != nil {
+        for topic in topics(under: prefix, compacting: false) where topicRecords.forget(topic) {
             holdsForgotten = true
         }
     }
@@ -114,7 +113,7 @@ public final class BusPublisher {
     /// topic order, and the global sequence they are current as of: apply live messages with a larger `gseq` on
     /// top (the clone pattern).
     public func snapshot(prefix: String) -> (messages: [BusMessage], globalSequence: UInt64) {
-        (topics(under: prefix).compactMap { retained[$0] }, globalSequence)
+        (topics(under: prefix).compactMap { topicRecords.message($0, epoch: epoch) }, globalSequence)
     }
 
     /// The retained topics under `prefix` in byte order; without `compacting`, forgotten topics may be among them.
@@ -150,8 +149,8 @@ public final class BusPublisher {
                     next = addedTopics[new]
                     new += 1
                 }
-                // A topic forgotten and retained again is in both lists; a forgotten one is in neither `retained`.
-                guard retained[next] != nil, merged.last != next else { continue }
+                // A topic forgotten and retained again is in both lists; a forgotten one is not retained.
+                guard topicRecords.isRetained(next), merged.last != next else { continue }
                 merged.append(next)
             }
             topicIndexWork += sortedTopics.count + addedTopics.count
@@ -160,12 +159,12 @@ public final class BusPublisher {
             holdsForgotten = false
         } else if compacting, holdsForgotten {
             topicIndexWork += sortedTopics.count
-            sortedTopics.removeAll { retained[$0] == nil }
+            sortedTopics.removeAll { !topicRecords.isRetained($0) }
             holdsForgotten = false
         }
     }
 
-    public func retainedMessage(_ topic: String) -> BusMessage? { retained[topic] }
+    public func retainedMessage(_ topic: String) -> BusMessage? { topicRecords.message(topic, epoch: epoch) }
 
     /// Reads pending subscription messages (byte 1 = subscribe, 0 = unsubscribe, then the prefix).
     public func drainSubscriptions() {
@@ -180,8 +179,7 @@ public final class BusPublisher {
     /// (frame relay). Never blocks: `.wouldBlock` when a subscriber's queue is full (nothing sent to it).
     public func publish(_ topic: String, _ body: JSONValue, source: String, attachment: ZMQSharedBuffer) -> ZMQSocket.SendResult {
         globalSequence += 1
-        let sequence = (topicSequences[topic] ?? 0) + 1
-        topicSequences[topic] = sequence
+        let sequence = topicRecords.nextSequence(topic).sequence
         let header = BusHeader(
             sequence: sequence, globalSequence: globalSequence, epoch: epoch,
             timestampMilliseconds: Int64((clock() * 1000).rounded()), source: source, refresh: false)
@@ -194,24 +192,13 @@ public final class BusPublisher {
     @discardableResult
     private func send(topic: String, body: String, source: String, retain: Bool, refresh: Bool) -> BusMessage {
         globalSequence += 1
-        // One lookup, and the message keeps the topic string already stored: at 4 096 monitors a fresh copy per
-        // retained message was 16 000 small allocations kept alive.
-        var topic = topic
-        let sequence: UInt64
-        if let index = topicSequences.index(forKey: topic) {
-            topic = topicSequences.keys[index]
-            sequence = topicSequences.values[index] + 1
-            topicSequences.values[index] = sequence
-        } else {
-            sequence = 1
-            topicSequences[topic] = sequence
-        }
+        let (topic, sequence) = topicRecords.nextSequence(topic)
         let header = BusHeader(
             sequence: sequence, globalSequence: globalSequence, epoch: epoch,
             timestampMilliseconds: Int64((clock() * 1000).rounded()), source: source, refresh: refresh)
         let message = BusMessage(topic: topic, header: header, body: body)
         if retain {
-            if retained.updateValue(message, forKey: topic) == nil { addedTopics.append(topic) }
+            if topicRecords.retain(topic, header: header, body: body) { addedTopics.append(topic) }
         }
         do {
             if try socket.send(message.frames) != .sent { counters.sendFailures += 1 } else { counters.published += 1 }

@@ -82,6 +82,25 @@ struct BusPublisherTests {
         #expect(publisher.snapshot(prefix: "zz").messages.isEmpty)
     }
 
+    @Test("a monitor removed and found again: its retained topics come back in snapshots with the next seq, each message keeps its own source and time")
+    func forgottenTopicReturns() throws {
+        let publisher = try BusPublisher(context: context, endpoints: [endpoint()], sendHighWaterMark: 100, epoch: "e", clock: { 1 })
+        publisher.publish("zm.monitor.3.state", .string("a"), source: "zm", retain: true)
+        publisher.publish("zm.monitor.3.event", .string("b"), source: "zm", retain: false)
+        publisher.forget(prefix: "zm.monitor.3.")
+        #expect(publisher.snapshot(prefix: "").messages.isEmpty)
+        #expect(publisher.retainedMessage("zm.monitor.3.state") == nil)
+
+        publisher.publish("zm.monitor.3.state", .string("c"), source: "ts", retain: true)
+        publisher.publish("agent.info", .string("i"), source: "agent", retain: true)
+        let messages = publisher.snapshot(prefix: "").messages
+        #expect(messages.map(\.topic) == ["agent.info", "zm.monitor.3.state"])
+        #expect(messages.map(\.header.source) == ["agent", "ts"])
+        #expect(messages.map(\.header.sequence) == [1, 2], "the state topic goes on from its last seq")
+        #expect(messages.map(\.header.globalSequence) == [4, 3])
+        #expect(messages.last?.itemText == #"{"topic":"zm.monitor.3.state","header":{"v":1,"seq":2,"gseq":3,"epoch":"e","ts":1000,"src":"ts"},"body":"c"}"#)
+    }
+
     @Test("a paced re-publish cycle sends each retained topic once, a few per call, with the next seq and gseq; a forgotten topic is skipped, a new one waits")
     func pacedRefreshCycle() throws {
         let publisher = try BusPublisher(context: context, endpoints: [endpoint()], sendHighWaterMark: 100, epoch: "e", clock: { 0 })
