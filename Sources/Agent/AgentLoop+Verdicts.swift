@@ -48,7 +48,8 @@ extension AgentLoop {
             decoding: monitor.row?.decoding, maxFPS: monitor.row?.maxFPS, segment: segment,
             valid: status?.valid, signal: status?.signal, heartbeatAge: status?.heartbeatAge(now: now),
             lastWriteAge: status.flatMap { $0.lastWriteTime > 0 ? max(0, now - Double($0.lastWriteTime)) : nil },
-            captureFPS: status?.captureFPS, reopenedAgo: reopenedAgo)
+            captureFPS: status?.captureFPS, reopenedAgo: reopenedAgo,
+            notInDatabase: catalog != nil && !context.monitorRows.isEmpty && monitor.row == nil)
     }
 
     func agentChecks(now: Double) -> [AgentVerdict.Check] {

@@ -31,11 +31,15 @@ public struct MonitorFacts: Sendable, Equatable {
     /// Seconds since the reader found the segment re-created, resized or re-initialised (zmc restarted); nil if not
     /// seen recently.
     public var reopenedAgo: Double?
+    /// ZoneMinder's database answered and has no Monitors row for this id: a segment file for it was not made by a
+    /// monitor ZoneMinder knows. False when there is no database to ask.
+    public var notInDatabase: Bool
 
     public init(
         id: Int, name: String? = nil, function: String? = nil, capturing: String? = nil, decoding: String? = nil,
         maxFPS: Double? = nil, segment: Segment, valid: Bool? = nil, signal: Bool? = nil,
-        heartbeatAge: Double? = nil, lastWriteAge: Double? = nil, captureFPS: Double? = nil, reopenedAgo: Double? = nil
+        heartbeatAge: Double? = nil, lastWriteAge: Double? = nil, captureFPS: Double? = nil, reopenedAgo: Double? = nil,
+        notInDatabase: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -50,6 +54,7 @@ public struct MonitorFacts: Sendable, Equatable {
         self.lastWriteAge = lastWriteAge
         self.captureFPS = captureFPS
         self.reopenedAgo = reopenedAgo
+        self.notInDatabase = notInDatabase
     }
 
     /// zmc captures only while someone views (`Capturing` = `Ondemand`, ZoneMinder 1.37+).
@@ -92,6 +97,7 @@ public struct MonitorRules: Sendable, Equatable {
 /// | OK | `disabled` | the Monitors row says Function = None, or (1.37+) Capturing = None (zmc is not meant to run) |
 /// | UNKNOWN | `unreadable` | the segment exists but may not be read (permission, owner, link, layout) |
 /// | CRITICAL | `no_segment` | no segment file (zmc not running) |
+/// | OK | `not_zoneminder` | a file refused for its type or owner (a link, a FIFO, a stranger's file) for an id the database has no Monitors row for: not a monitor, so it must not move the verdict |
 /// | CRITICAL | `segment_unavailable` | any other read error (zeroed, shrinking, not initialised) |
 /// | CRITICAL | `invalid` | `shared_data.valid` is 0 (zmMemVerify fails) |
 /// | CRITICAL | `no_heartbeat` | zmc never wrote a heartbeat |
@@ -108,11 +114,17 @@ public enum MonitorVerdict {
         "permissionDenied", "untrustedOwner", "symbolicLink", "notRegularFile", "unknownLayout", "unsupported",
     ]
 
+    /// Refusals that say "not ZoneMinder's file" rather than "ZoneMinder's file, unreadable".
+    public static let foreignFileCodes: Set<String> = ["untrustedOwner", "symbolicLink", "notRegularFile"]
+
     public static func judge(_ facts: MonitorFacts, rules: MonitorRules) -> Verdict {
         if facts.function == "None" { return Verdict(.ok, "disabled", "Function is None: zmc is not meant to run") }
         if facts.capturing == "None" { return Verdict(.ok, "disabled", "Capturing is None: zmc is not meant to run") }
         switch facts.segment {
         case let .unavailable(code, message):
+            if facts.notInDatabase, foreignFileCodes.contains(code) {
+                return Verdict(.ok, "not_zoneminder", "ignored: no Monitors row, and the file is not ZoneMinder's (\(message))")
+            }
             if unreadableCodes.contains(code) { return Verdict(.unknown, "unreadable", "cannot read the segment: \(message)") }
             let since = facts.heartbeatAge.map { "; last heartbeat \(seconds($0)) ago" } ?? ""
             if code == "notFound" { return Verdict(.critical, "no_segment", "no segment: zmc is not running (\(message))\(since)") }

@@ -65,6 +65,19 @@ struct MonitorVerdictTests {
         #expect(verdict.level == .unknown && verdict.code == "unreadable" && verdict.reason.contains("permission denied"))
     }
 
+    @Test("a file that is not ZoneMinder's, for an id the database has no row for: OK, ignored; with a row, or no database: UNKNOWN")
+    func foreignFileWithoutRow() {
+        for code in ["untrustedOwner", "symbolicLink", "notRegularFile"] {
+            let planted = fresh { $0.segment = .unavailable(code: code, message: "/dev/shm/zm.mmap.78: refused"); $0.notInDatabase = true }
+            let verdict = MonitorVerdict.judge(planted, rules: rules)
+            #expect(verdict.level == .ok && verdict.code == "not_zoneminder" && verdict.reason.contains("zm.mmap.78"), "\(code)")
+            let known = fresh { $0.segment = .unavailable(code: code, message: "refused") }
+            #expect(MonitorVerdict.judge(known, rules: rules).code == "unreadable", "\(code)")
+        }
+        let denied = fresh { $0.segment = .unavailable(code: "permissionDenied", message: "denied"); $0.notInDatabase = true }
+        #expect(MonitorVerdict.judge(denied, rules: rules).code == "unreadable", "ZoneMinder's own file that we may not read stays UNKNOWN")
+    }
+
     @Test("segment gone: CRITICAL, and the heartbeat age given is the one computed now")
     func segmentGone() {
         let facts = fresh { $0.segment = .unavailable(code: "notFound", message: "no such file"); $0.heartbeatAge = 80 }

@@ -93,6 +93,32 @@ struct AgentHostileMapTests {
         #expect(Self.stop(agent) == 0)
     }
 
+    @Test("with ZoneMinder's database: a stranger's file, a FIFO or a link for an id without a Monitors row is ignored, not UNKNOWN")
+    func plantedFilesWithoutRowsDoNotMoveTheVerdict() throws {
+        try #require(geteuid() == 0, "needs root to give a file to nobody")
+        let map = try MapDirectory()
+        defer { map.cleanup() }
+        try map.plant()
+        // The peer's database (the default zm.conf) has rows for monitors 1–3 only.
+        let agent = try AgentProcess(toml: "[agent]\ndiscovery_seconds = 0.2\n", arguments: ["--map-dir", map.path])
+        defer { Self.stop(agent); agent.directory.cleanup() }
+        try #require(Self.ready(agent), "the agent never answered PING")
+
+        var monitors: [Int: [String: Any]] = [:]
+        let ignored = Peer.waitUntil(timeout: 20, every: 0.2) {
+            monitors = Self.monitors(Self.health(agent))
+            return [77, 78, 79].allSatisfy { ((monitors[$0]?["verdict"] as? [String: Any])?["code"] as? String) == "not_zoneminder" }
+        }
+        for id in [77, 78, 79] {
+            let verdict = monitors[id]?["verdict"] as? [String: Any]
+            #expect(ignored && verdict?["level"] as? String == "ok", "monitor \(id): \(String(describing: verdict))")
+        }
+        // Monitor 1 has a Monitors row: its file, ZoneMinder's or not, is judged as before.
+        let one = monitors[1]?["verdict"] as? [String: Any]
+        #expect(one?["code"] as? String != "not_zoneminder", "monitor 1: \(String(describing: one))")
+        #expect(Self.stop(agent) == 0)
+    }
+
     @Test("each refused file is logged once per change of its error, not once per poll")
     func refusalsAreLoggedOncePerChange() throws {
         try Peer.require()

@@ -147,7 +147,8 @@ struct Check: ParsableCommand {
         } catch {
             return MonitorFacts(
                 id: id, name: row?.name, function: row?.function, capturing: row?.capturing, decoding: row?.decoding, maxFPS: row?.maxFPS,
-                segment: .unavailable(code: error.code.rawValue, message: error.message))
+                segment: .unavailable(code: error.code.rawValue, message: error.message),
+                notInDatabase: !context.monitorRows.isEmpty && row == nil)
         }
     }
 
