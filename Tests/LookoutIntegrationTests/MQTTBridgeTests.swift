@@ -3,6 +3,7 @@ import Testing
 import ZMConfig
 
 /// The MQTT bridge (`[mqtt]`) against a real Mosquitto broker started here, checked by an independent paho-mqtt client.
+extension PeerMonitorThree {
 @Suite("MQTT bridge against a real Mosquitto broker", .serialized)
 struct MQTTBridgeTests {
     static func toml(port: Int, node: String, _ extra: String = "") -> String {
@@ -222,4 +223,5 @@ struct MQTTBridgeTests {
         let after = try MQTTClient.retained(port: broker.port, ["lookout/+/availability"])
         #expect(after.count == 3 && after.values.allSatisfy { $0 == "offline" }, "\(after)")
     }
+}
 }

@@ -3,6 +3,7 @@ import Testing
 
 /// The status page in a real browser (Debian's headless `chromium`, driven over the DevTools protocol by
 /// Tests/python/status_page_check.py) against `lookout serve` beside a private agent following the peer.
+extension PeerMonitorThree {
 @Suite("Status page in headless Chromium", .serialized)
 struct StatusPageTests {
     @Test("three tiles with pictures; forcing an alarm on monitor 3 turns its tile to the alarm colour within a second")
@@ -37,6 +38,7 @@ struct StatusPageTests {
         let latency = try #require(result["shm_to_dom"] as? Double, "the tile never turned ALARM: \(result)")
         #expect(latency < 1, "\(result)")
     }
+}
 }
 
 /// The page at 256 sources: 256 copies of monitor 3's segment (160×120 GREY), no agent.

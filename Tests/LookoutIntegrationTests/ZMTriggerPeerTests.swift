@@ -7,6 +7,7 @@ import ZMConfig
 /// The zmtrigger-compatible listener (`[zmtrigger] listen`) against the real ZoneMinder peer: a panel's line
 /// opens a real event in ZoneMinder's Events table, the timed cancel closes it, and the connection gets the
 /// notices zmtrigger.pl writes. Monitor 3 (Nodect) alarms only when triggered.
+extension PeerMonitorThree {
 @Suite("zmtrigger listener against the real ZoneMinder peer", .serialized)
 struct ZMTriggerPeerTests {
     /// An agent on private endpoints with the listener on a free loopback port, logging under its own component.
@@ -169,6 +170,7 @@ struct ZMTriggerPeerTests {
         #expect(logs.contains { $0.hasPrefix("zmtrigger: refused a connection from 127.0.0.1") })
         #expect(try BusClient.request(listening.agent.control, ["PING"]).first == "OK", "the agent still answers")
     }
+}
 }
 
 /// A loopback port nobody listens on now (bound to port 0, read back, closed).
