@@ -10,6 +10,7 @@ struct StatusPageTests {
     func tilesAndAlarm() throws {
         try Peer.require()
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), "chromium missing: scripts/setup.sh installs it")
+        try PeerMonitorThree.awaitIdle()
         let agent = try AgentProcess(toml: "[zoneminder]\nmonitors = [1, 2, 3]\n", arguments: ["--map-dir", Peer.mapDirectory])
         defer {
             agent.terminate()

@@ -17,6 +17,7 @@ struct ZMTriggerPeerTests {
         let component: String
 
         init(extra: String = "") throws {
+            try PeerMonitorThree.awaitIdle()
             port = try freeLoopbackPort()
             component = "lookout_zmt_" + UUID().uuidString.prefix(8).lowercased()
             let directory = TemporaryDirectory()
