@@ -6,8 +6,9 @@ set -euo pipefail
 # (mariadb-server for its TLS-only server comes with the peer, scripts/zm-peer-up.sh). libmosquitto-dev: mosquitto.h
 # for the MQTT bridge; mosquitto, mosquitto-clients, python3-paho-mqtt (Debian's /usr/bin/python3): the MQTT tests'
 # broker and independent client. libturbojpeg0-dev: the JPEG encoder of `lookout serve`; chromium, python3-pil: the
-# picture and status-page tests (Tests/python/picture_check.py, status_page_check.py).
-packages=(binutils chromium help2man libmariadb-dev libmosquitto-dev libturbojpeg0-dev libzmq3-dev lintian logrotate man-db mosquitto mosquitto-clients openssl pkg-config prometheus python3 python3-paho-mqtt python3-pil python3-pip python3-zmq util-linux wrk)
+# picture and status-page tests (Tests/python/picture_check.py, status_page_check.py); libjpeg-turbo-progs: djpeg,
+# which ChannelPictureTests decode with; curl: the HTTP tests' client.
+packages=(binutils chromium curl help2man libmariadb-dev libmosquitto-dev libjpeg-turbo-progs libturbojpeg0-dev libzmq3-dev lintian logrotate man-db mosquitto mosquitto-clients openssl pkg-config prometheus python3 python3-paho-mqtt python3-pil python3-pip python3-zmq util-linux wrk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
