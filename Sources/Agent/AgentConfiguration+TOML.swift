@@ -12,6 +12,7 @@ import LookoutTOML
 /// | `agent.discovery_seconds` | number > 0 | 2 |
 /// | `agent.database_refresh_seconds` | number > 0 | 60 |
 /// | `agent.forget_missing_seconds` | number > 0 | max(30, ZM_WATCH_MAX_DELAY) |
+/// | `agent.release_startup_pages` | bool | true |
 /// | `zoneminder.map_dir` | string | ZM_PATH_MAP, else /dev/shm |
 /// | `zoneminder.version` | string like "1.36.33" | detected |
 /// | `zoneminder.config_dir` | string | /etc/zm |
@@ -88,7 +89,7 @@ extension AgentConfiguration {
         if let agent = try reader.section(table, "agent") {
             try reader.keys(agent, in: "agent", known: [
                 "poll_hz", "heartbeat_seconds", "refresh_seconds", "fps_seconds", "discovery_seconds", "database_refresh_seconds",
-                "forget_missing_seconds",
+                "forget_missing_seconds", "release_startup_pages",
             ])
             let polling = configuration.agent
             configuration.agent.pollHz = try reader.number(agent, "agent.poll_hz", range: 0.1...1000) ?? polling.pollHz
@@ -99,6 +100,8 @@ extension AgentConfiguration {
             configuration.agent.databaseRefreshSeconds =
                 try reader.positive(agent, "agent.database_refresh_seconds") ?? polling.databaseRefreshSeconds
             configuration.agent.forgetMissingSeconds = try reader.positive(agent, "agent.forget_missing_seconds")
+            configuration.agent.releaseStartupPages =
+                try reader.bool(agent, "agent.release_startup_pages") ?? polling.releaseStartupPages
         }
         if let zm = try reader.section(table, "zoneminder") {
             try reader.keys(zm, in: "zoneminder", known: ["map_dir", "version", "config_dir", "use_database", "monitors"])

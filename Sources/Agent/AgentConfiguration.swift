@@ -55,6 +55,8 @@ public struct AgentConfiguration: Sendable, Equatable {
         public var databaseRefreshSeconds = 60.0
         /// How long a monitor with neither a segment file nor a Monitors row is kept; nil: max(30 s, ZM_WATCH_MAX_DELAY).
         public var forgetMissingSeconds: Double?
+        /// Ten seconds after start-up, ask the kernel to reclaim the code and constants only start-up ran (StartupPages).
+        public var releaseStartupPages = true
     }
 
     public struct ZoneMinder: Sendable, Equatable {

@@ -162,6 +162,7 @@ final class AgentLoop: @unchecked Sendable {
         var nextStatus = clock.now + 5
         var nextWatchdog = clock.now
         var refreshPerTick = 1
+        var releaseStartupPagesAt = agent.releaseStartupPages ? clock.now + StartupPages.afterReadySeconds : .infinity
         while !stopRequested.load(ordering: .acquiring) {
             let tick = clock.now
             now = WallClock.seconds()
@@ -200,6 +201,10 @@ final class AgentLoop: @unchecked Sendable {
             if tick >= nextHeartbeat {
                 publishHeartbeat(now: now)
                 nextHeartbeat = tick + agent.heartbeatSeconds
+            }
+            if tick >= releaseStartupPagesAt {
+                releaseStartupPagesAt = .infinity
+                logger.debug("start-up pages released", metadata: ["mappings": "\(StartupPages.release())"])
             }
             if tick >= nextStatus {
                 updateStatus()

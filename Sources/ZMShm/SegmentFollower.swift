@@ -23,7 +23,17 @@ public final class SegmentFollower {
     public private(set) var openAttempts = 0
     public private(set) var backoff = RetryBackoff()
     private let clock: () -> Double
-    private var failure: (error: SegmentError, identity: FileIdentity?)?
+    /// Why the last open failed, and the file it failed on; boxed, as most followers have none (4 096 monitors).
+    private var failure: Failure? {
+        get { failureBox?.failure }
+        set { failureBox = newValue.map(FailureBox.init) }
+    }
+    private var failureBox: FailureBox?
+    private typealias Failure = (error: SegmentError, identity: FileIdentity?)
+    private final class FailureBox {
+        let failure: Failure
+        init(_ failure: Failure) { self.failure = failure }
+    }
 
     /// - Parameters:
     ///   - extent: polling reads only the header, so by default only the header is mapped.
