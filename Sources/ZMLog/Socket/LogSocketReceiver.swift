@@ -60,15 +60,17 @@ public final class LogSocketReceiver: Sendable {
 
     private func receive() {
         defer { finished.signal() }
-        var buffer = [UInt8](repeating: 0, count: 256 << 10)
+        // Not zero-filled: only the pages the longest datagram so far reached become resident (a row is a few KB).
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 16)
+        defer { buffer.deallocate() }
         while !stopping.load(ordering: .acquiring) {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            let count = recv(fd, buffer.baseAddress, buffer.count, 0)
             if count < 0 {
                 if errno == EINTR { continue }
                 return
             }
             if count == 0 { continue }  // shutdown, or an empty datagram
-            let row = buffer.withUnsafeBytes { LogSocketProtocol.decode(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            let row = LogSocketProtocol.decode(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
             if let row {
                 sink.enqueue(row)
                 counters.withLock { $0.received += 1 }
