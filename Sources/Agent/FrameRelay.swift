@@ -21,7 +21,7 @@ final class FrameRelay {
     let waiter: SFBNotifyWaiter?
     private(set) var counters = Counters()
     /// Monotonic seconds when the next frame may be sent.
-    private(set) var nextDue = 0.0
+    private(set) var nextDue = -Double.infinity
     /// The frame relayed last: its number and capture time (a ZoneMinder ring may not number its images).
     private var lastFrame: (number: UInt64, capture: Int64)?
 
@@ -50,7 +50,7 @@ final class FrameRelay {
         body: (FrameMetadata) -> JSONValue
     ) {
         guard monotonic >= nextDue else { return }
-        nextDue = max(nextDue + interval, monotonic)
+        nextDue = SFBNotifyWaiter.nextAllowed(after: nextDue, now: monotonic, interval: interval)
         relayNewest(source: source, publisher: publisher, ledger: ledger, maxBytesInFlight: maxBytesInFlight, body: body)
     }
 

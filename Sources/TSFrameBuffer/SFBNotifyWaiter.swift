@@ -34,6 +34,13 @@ public final class SFBNotifyWaiter {
         public var failures: UInt64
     }
 
+    /// The earliest time of the next signal after one sent at `now` that was due at `due`: an interval after it
+    /// was due, so a signal a little late (the producer's frame came after the due time) does not lower the rate;
+    /// never less than half an interval after `now`, so a late one is not followed by a burst.
+    public static func nextAllowed(after due: Double, now: Double, interval: Double) -> Double {
+        (due.isFinite ? max(due, now - interval / 2) : now) + interval
+    }
+
     /// - Parameters:
     ///   - interval: the least time between two signals (1 / the relay's fps).
     ///   - wake: made readable on each signal; may be shared by many waiters (the loop then asks each `takeSignal()`).
@@ -173,7 +180,7 @@ public final class SFBNotifyWaiter {
                         continue
                     }
                     signalled = notify
-                    nextAllowed = max(nextAllowed + interval, now)
+                    nextAllowed = SFBNotifyWaiter.nextAllowed(after: nextAllowed, now: now, interval: interval)
                     // One not yet taken already makes the loop relay the newest frame: no second signal.
                     if !pending.exchange(true, ordering: .acquiringAndReleasing) {
                         signals.add(1, ordering: .relaxed)
