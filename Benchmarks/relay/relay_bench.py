@@ -85,16 +85,14 @@ def bare_push(directory, seconds):
 def agent_relay(lookout, directory, seconds):
     config = f"{directory}/lookout.toml"
     with open(config, "w") as f:
-        f.write(f"""[agent]
-poll_hz = 1000
-[ts]
+        f.write(f"""[ts]
 dir = "{directory}"
 [[ts.channel]]
 data = "sfb_data_ch1"
 event = "sfb_event_ch1"
 relay_fps = 1000
 [relay]
-max_bytes_in_flight = 268435456
+max_bytes_in_flight = {os.environ.get("RELAY_MAX_BYTES", "268435456")}
 [log]
 socket = ""
 """)
@@ -117,7 +115,9 @@ socket = ""
         agent.terminate(); producer.terminate()
         agent.wait(); producer.wait()
     result = rates(json.loads(out))
+    frames = json.loads(out)["frames"]
     result.update({"producer_fps": round(produced, 1), "agent_cpu_percent": round(100 * (cpu_after - cpu_before) / (time.time() - t0), 1),
+                   "agent_cpu_ms_per_frame": round(1000 * (cpu_after - cpu_before) / frames, 3) if frames else None,
                    "agent_rss_mib": round(rss / 1024, 1)})
     return result
 
