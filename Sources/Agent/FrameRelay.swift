@@ -24,6 +24,10 @@ final class FrameRelay {
     private(set) var nextDue = -Double.infinity
     /// The frame relayed last: its number and capture time (a ZoneMinder ring may not number its images).
     private var lastFrame: (number: UInt64, capture: Int64)?
+    /// Frame buffers of the source's slot size, reused once libzmq has sent them (a new pool when the size changes).
+    private var pool: ZMQBufferPool?
+    /// Idle frame buffers kept for reuse: two cover a subscriber that keeps up; beyond, the memory goes back.
+    static let idleBuffers = 2
 
     struct Counters {
         var sent: UInt64 = 0
@@ -74,8 +78,9 @@ final class FrameRelay {
             counters.droppedInFlight += 1
             return
         }
+        if pool?.capacity != max(1, capacity) { pool = ZMQBufferPool(capacity: capacity, limit: Self.idleBuffers) }
         var frame: FrameMetadata?
-        let buffer = ZMQSharedBuffer(capacity: capacity, ledger: ledger) { pixels in
+        let buffer = ZMQSharedBuffer(capacity: capacity, ledger: ledger, pool: pool) { pixels in
             frame = try? source.copyNewestFrame(into: pixels)
             return frame?.bytes
         }
