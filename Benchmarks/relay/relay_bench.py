@@ -30,6 +30,7 @@ s.connect({endpoint!r})
 {"s.setsockopt(zmq.SUBSCRIBE, " + repr(topic) + ".encode())" if topic else ""}
 n = nbytes = 0
 first = None
+cpu0 = 0.0
 while True:
     if not s.poll(20000):
         break
@@ -37,20 +38,23 @@ while True:
     now = time.time()
     if first is None:
         first = now
+        cpu0 = time.process_time()
         continue
     n += 1
     nbytes += len(parts[-1].buffer)
     if now - first >= {seconds}:
         break
 elapsed = time.time() - first if first else 0
-print(json.dumps({{"frames": n, "bytes": nbytes, "seconds": elapsed}}))
+print(json.dumps({{"frames": n, "bytes": nbytes, "seconds": elapsed, "cpu_seconds": time.process_time() - cpu0}}))
 """
     return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
 
 
 def rates(result):
     s = result["seconds"] or 1
-    return {"frames_per_s": round(result["frames"] / s, 1), "gb_per_s": round(result["bytes"] / s / 1e9, 3)}
+    frames = result["frames"] or 1
+    return {"frames_per_s": round(result["frames"] / s, 1), "gb_per_s": round(result["bytes"] / s / 1e9, 3),
+            "receiver_cpu_ms_per_frame": round(1000 * result["cpu_seconds"] / frames, 3)}
 
 
 def memcpy_rate(seconds=2.0):
@@ -73,14 +77,19 @@ def bare_push(directory, seconds):
     receiver = sink(endpoint, "PULL", seconds)
     frame = os.urandom(FRAME)
     deadline = time.time() + seconds + 30
+    cpu0 = time.process_time()  # this process and its libzmq I/O thread: the sender's side
     while receiver.poll() is None and time.time() < deadline:
         try:
             push.send(frame, copy=False, flags=zmq.NOBLOCK)
         except zmq.Again:
             push.poll(100, zmq.POLLOUT)
     out = receiver.communicate()[0]
+    cpu = time.process_time() - cpu0
     push.close(linger=0)
-    return rates(json.loads(out))
+    result = rates(json.loads(out))
+    frames = json.loads(out)["frames"]
+    result["sender_cpu_ms_per_frame"] = round(1000 * cpu / frames, 3) if frames else None
+    return result
 
 
 def agent_relay(lookout, directory, seconds):
