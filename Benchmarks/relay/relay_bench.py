@@ -95,7 +95,8 @@ def bare_push(directory, seconds):
 def agent_relay(lookout, directory, seconds):
     config = f"{directory}/lookout.toml"
     with open(config, "w") as f:
-        f.write(f"""[ts]
+        bus = f"[bus]\nsend_hwm = {os.environ['RELAY_SEND_HWM']}\n" if os.environ.get("RELAY_SEND_HWM") else ""
+        f.write(bus + f"""[ts]
 dir = "{directory}"
 [[ts.channel]]
 data = "sfb_data_ch1"
