@@ -97,6 +97,29 @@ extension AgentChannelTests {
         #expect(agent.process.isRunning)
     }
 
+    @Test("a relayed channel discovered, then gone: its waiter thread starts with it and ends when it is forgotten")
+    func waiterFollowsChannel() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanup() }
+        let producer = try Self.producer(1, dir: dir.path, ["--size", "64x48", "--fps", "20"])
+        let agent = try AgentProcess(
+            toml: "[agent]\ndiscovery_seconds = 0.5\nforget_missing_seconds = 1\n\n[ts]\ndir = \"\(dir.path)\"\n", arguments: ["--relay", "1@5"])
+        defer {
+            agent.terminate()
+            agent.directory.cleanup()
+        }
+        _ = try agent.waitReady()
+        let pid = agent.process.processIdentifier
+        #expect(try Peer.waitUntil(timeout: 20, every: 0.2) { (try Self.relayHealth(agent, channel: 1).channel["sent"] as? Int ?? 0) >= 2 })
+        #expect(Self.threads(pid, named: "lookout-ch1") == 1)
+        producer.interrupt()
+        producer.waitUntilExit()
+        #expect(unlink("\(dir.path)/sfb_data_ch1") == 0)
+        #expect(Peer.waitUntil(timeout: 30, every: 0.2) { Self.threads(pid, named: "lookout-ch1") == 0 }, "the waiter ends with its channel")
+        #expect(try Self.channelStates(agent)[1] == nil, "channel 1 forgotten")
+        #expect(agent.process.isRunning)
+    }
+
     @Test("stopping the agent while a relay runs to a reading subscriber exits cleanly, waiter thread joined")
     func stopWithRelayRunning() throws {
         let dir = TemporaryDirectory()
