@@ -133,6 +133,19 @@ socket = ""
     return result
 
 
+def cpu_times():
+    """The machine's CPU time split (/proc/stat's first line): jiffies busy, idle and stolen by the hypervisor."""
+    fields = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    idle, steal = fields[3] + fields[4], fields[7]
+    return {"busy": sum(fields) - idle - steal, "idle": idle, "steal": steal}
+
+
+def machine_share(before, after):
+    """Percent of the machine's CPU time that was busy, idle, stolen between two `cpu_times()`."""
+    total = sum(after[k] - before[k] for k in before) or 1
+    return {k + "_percent": round(100 * (after[k] - before[k]) / total, 1) for k in before}
+
+
 def read_write_seq(path):
     with open(path, "rb") as f:
         f.seek(72)
@@ -157,8 +170,12 @@ def main():
     with tempfile.TemporaryDirectory(prefix="lookout-relay-", dir="/dev/shm") as directory:
         load = open("/proc/loadavg").read().split()[:3]
         memcpy = memcpy_rate()
+        t0 = cpu_times()
         bare = bare_push(directory, seconds)
+        t1 = cpu_times()
         relay = agent_relay(lookout, directory, seconds)
+        t2 = cpu_times()
+        bare["machine"], relay["machine"] = machine_share(t0, t1), machine_share(t1, t2)
         print(json.dumps({
             "frame_bytes": FRAME, "load_average": load, "memcpy": memcpy, "bare_push_pull": bare, "relay": relay,
             "relay_vs_bare": round(relay["gb_per_s"] / bare["gb_per_s"], 3) if bare["gb_per_s"] else None,
