@@ -18,7 +18,7 @@ final class TrackedChannel {
 
     /// - Parameters:
     ///   - relayFPS: relay this channel's frames (the file is then mapped whole, else its header only), with a waiter
-    ///     thread that signals `wake` when a frame is due.
+    ///     thread that signals `wake` when a frame is due (polled like a ZoneMinder relay if the thread cannot start).
     init(
         channel: Int, path: String, configured: AgentConfiguration.Channel?, stallSeconds: Double, owners: SegmentOwners, relayFPS: Double?,
         wake: WakeDescriptor

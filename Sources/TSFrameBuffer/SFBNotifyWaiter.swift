@@ -45,11 +45,13 @@ public final class SFBNotifyWaiter {
     ///   - interval: the least time between two signals (1 / the relay's fps).
     ///   - wake: made readable on each signal; may be shared by many waiters (the loop then asks each `takeSignal()`).
     ///   - name: the thread's name (`ps -L`; 15 bytes kept).
-    public init(path: String, owners: SegmentOwners, interval: Double, wake: WakeDescriptor, name: String) {
+    /// Nil when the thread cannot be started (the system's thread limit): the caller then polls instead.
+    public init?(path: String, owners: SegmentOwners, interval: Double, wake: WakeDescriptor, name: String) {
         self.path = path
         self.interval = interval
         shared = Shared(path: path, owners: owners, interval: interval, wake: wake)
-        thread = Self.startThread(shared, name: name)
+        guard let thread = Self.startThread(shared, name: name) else { return nil }
+        self.thread = thread
     }
 
     deinit {
@@ -82,16 +84,19 @@ public final class SFBNotifyWaiter {
         self.thread = nil
     }
 
-    private static func startThread(_ shared: Shared, name: String) -> pthread_t {
-        let context = Unmanaged.passRetained(Body(shared: shared, name: name)).toOpaque()
+    private static func startThread(_ shared: Shared, name: String) -> pthread_t? {
+        let body = Unmanaged.passRetained(Body(shared: shared, name: name))
         var thread = pthread_t()
         let rc = pthread_create(&thread, nil, { context in
             let body = Unmanaged<Body>.fromOpaque(context!).takeRetainedValue()
             nameCurrentThread(body.name)
             body.shared.run()
             return nil
-        }, context)
-        precondition(rc == 0, "pthread_create failed: \(String(cString: strerror(rc)))")
+        }, body.toOpaque())
+        guard rc == 0 else {
+            body.release()
+            return nil
+        }
         return thread
     }
 }

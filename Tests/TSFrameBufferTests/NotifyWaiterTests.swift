@@ -31,7 +31,7 @@ struct NotifyWaiterTests {
         let path = dir.file("sfb_data_ch1")
         let producer = try PatternProducer(path: path)
         let wake = WakeDescriptor()
-        let waiter = SFBNotifyWaiter(path: path, owners: .standard, interval: 0.01, wake: wake, name: "test-waiter")
+        let waiter = try #require(SFBNotifyWaiter(path: path, owners: .standard, interval: 0.01, wake: wake, name: "test-waiter"))
         defer { waiter.join() }
         #expect(Self.await { waiter.counters.opens == 1 })
         #expect(waiter.counters.signals == 0 && !Self.readable(wake.descriptor) && !waiter.takeSignal())
@@ -51,7 +51,7 @@ struct NotifyWaiterTests {
         let producer = try PatternProducer(path: path)
         let wake = WakeDescriptor()
         let interval = 0.1
-        let waiter = SFBNotifyWaiter(path: path, owners: .standard, interval: interval, wake: wake, name: "test-waiter")
+        let waiter = try #require(SFBNotifyWaiter(path: path, owners: .standard, interval: interval, wake: wake, name: "test-waiter"))
         #expect(Self.await { waiter.counters.opens == 1 })
         let start = Date()
         var taken = 0
@@ -77,7 +77,7 @@ struct NotifyWaiterTests {
         let path = dir.file("sfb_data_ch3")
         let wake = WakeDescriptor()
         var producer: PatternProducer? = try PatternProducer(path: path)
-        let waiter = SFBNotifyWaiter(path: path, owners: .standard, interval: 0.001, wake: wake, name: "test-waiter")
+        let waiter = try #require(SFBNotifyWaiter(path: path, owners: .standard, interval: 0.001, wake: wake, name: "test-waiter"))
         defer { waiter.join() }
         try producer?.publish()
         #expect(Self.await { waiter.takeSignal() })
@@ -102,9 +102,9 @@ struct NotifyWaiterTests {
         let producer = try PatternProducer(path: path)
         try producer.publish()
         let wake = WakeDescriptor()
-        let waiting = SFBNotifyWaiter(path: path, owners: .standard, interval: 100, wake: wake, name: "test-waiter")
+        let waiting = try #require(SFBNotifyWaiter(path: path, owners: .standard, interval: 100, wake: wake, name: "test-waiter"))
         #expect(Self.await { waiting.takeSignal() })
-        let missing = SFBNotifyWaiter(path: dir.file("sfb_data_ch5"), owners: .standard, interval: 1, wake: wake, name: "test-waiter")
+        let missing = try #require(SFBNotifyWaiter(path: dir.file("sfb_data_ch5"), owners: .standard, interval: 1, wake: wake, name: "test-waiter"))
         #expect(Self.await { missing.counters.failures >= 1 })
         waiting.join()
         missing.join()
