@@ -53,6 +53,7 @@ def main():
             before, h0, t0 = thread_cpu(agent.pid), health(control), time.time()
             time.sleep(seconds - 2)
             after, h1, t1 = thread_cpu(agent.pid), health(control), time.time()
+            rss = relay_bench.rss_kib(agent.pid)
             receiver.communicate()
         finally:
             agent.terminate(); producer.terminate()
@@ -67,6 +68,7 @@ def main():
         "relayed_per_s": round(sent / elapsed, 2),
         "agent_cpu_ms_per_frame": round(1000 * (sum(after.values()) - sum(before.values())) / max(sent, 1), 3),
         "cpu_ms_per_frame_by_thread": threads,
+        "agent_rss_mib": round(rss / 1024, 1),
         "loop_wakeups_per_s": round((h1["relay"].get("loop_wakeups", 0) - h0["relay"].get("loop_wakeups", 0)) / elapsed, 1)
         if "loop_wakeups" in h1["relay"] else None,
     }))
