@@ -4,7 +4,8 @@
 1. memcpy of one 1080p I420 frame (3 110 400 bytes): a slice assignment between two bytearrays, which CPython does
    with one memcpy; the floor of any copy;
 2. bare libzmq PUSH→PULL over ipc of the same bytes, zero-copy send (zmq_msg_init_data), the receiver in another
-   process: the transport's own limit;
+   process: the transport's own limit (the issue's reference); and bare XPUB→SUB of the relay's four parts (topic,
+   header, body, pixels), the pattern the agent's bus uses, the same receiver;
 3. the agent's relay: `lookout sfb-produce --repeat-frame --fps 2000` (1080p I420; each slot written once, then
    re-published as a producer decoding in place would, so the producer neither limits the relay nor takes a core
    from it), the agent relaying channel 1 at up to 10 000 fps (every frame; its waiter thread wakes the loop per frame,
@@ -68,24 +69,36 @@ def memcpy_rate(seconds=2.0):
     return {"frames_per_s": round(n / elapsed, 1), "gb_per_s": round(n * FRAME / elapsed / 1e9, 3)}
 
 
-def bare_push(directory, seconds):
-    endpoint = f"ipc://{directory}/push"
+def bare_push(directory, seconds, pattern="PUSH"):
+    """PUSH→PULL of the frame alone, or (pattern "XPUB") XPUB→SUB of the relay's four parts: the same topic, a
+    header and a body of about the agent's sizes, then the pixels. XPUB_NODROP: at the high-water mark the sender
+    waits (as PUSH does) instead of dropping and spinning on a core the receiver needs."""
+    endpoint = f"ipc://{directory}/{pattern.lower()}"
     ctx = zmq.Context()
-    push = ctx.socket(zmq.PUSH)
-    push.setsockopt(zmq.SNDHWM, 100)
-    push.bind(endpoint)
-    receiver = sink(endpoint, "PULL", seconds)
+    sender = ctx.socket(getattr(zmq, pattern))
+    sender.setsockopt(zmq.SNDHWM, 100)
+    if pattern == "XPUB":
+        sender.setsockopt(zmq.XPUB_NODROP, 1)
+    sender.bind(endpoint)
+    topic = "ts.channel.1.frame"
+    receiver = sink(endpoint, "SUB" if pattern == "XPUB" else "PULL", seconds, topic=topic if pattern == "XPUB" else None)
+    if pattern == "XPUB":
+        sender.recv()  # the subscription: nothing is sent before it arrives
+    head = [topic.encode(), b"h" * 60, b"b" * 250] if pattern == "XPUB" else []
     frame = os.urandom(FRAME)
     deadline = time.time() + seconds + 30
     cpu0 = time.process_time()  # this process and its libzmq I/O thread: the sender's side
     while receiver.poll() is None and time.time() < deadline:
         try:
-            push.send(frame, copy=False, flags=zmq.NOBLOCK)
+            for part in head:
+                sender.send(part, flags=zmq.NOBLOCK | zmq.SNDMORE)
+            sender.send(frame, copy=False, flags=zmq.NOBLOCK)
         except zmq.Again:
-            push.poll(100, zmq.POLLOUT)
+            sender.poll(100, zmq.POLLOUT)
     out = receiver.communicate()[0]
     cpu = time.process_time() - cpu0
-    push.close(linger=0)
+    sender.close(linger=0)
+    ctx.term()
     result = rates(json.loads(out))
     frames = json.loads(out)["frames"]
     result["sender_cpu_ms_per_frame"] = round(1000 * cpu / frames, 3) if frames else None
@@ -173,12 +186,16 @@ def main():
         t0 = cpu_times()
         bare = bare_push(directory, seconds)
         t1 = cpu_times()
-        relay = agent_relay(lookout, directory, seconds)
+        bare_xpub = bare_push(directory, seconds, pattern="XPUB")
         t2 = cpu_times()
-        bare["machine"], relay["machine"] = machine_share(t0, t1), machine_share(t1, t2)
+        relay = agent_relay(lookout, directory, seconds)
+        t3 = cpu_times()
+        bare["machine"], bare_xpub["machine"], relay["machine"] = machine_share(t0, t1), machine_share(t1, t2), machine_share(t2, t3)
         print(json.dumps({
             "frame_bytes": FRAME, "load_average": load, "memcpy": memcpy, "bare_push_pull": bare, "relay": relay,
+            "bare_xpub_sub": bare_xpub,
             "relay_vs_bare": round(relay["gb_per_s"] / bare["gb_per_s"], 3) if bare["gb_per_s"] else None,
+            "relay_vs_bare_xpub_sub": round(relay["gb_per_s"] / bare_xpub["gb_per_s"], 3) if bare_xpub["gb_per_s"] else None,
         }, indent=1))
 
 
