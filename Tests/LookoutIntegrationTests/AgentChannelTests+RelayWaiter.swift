@@ -62,7 +62,8 @@ extension AgentChannelTests {
         // The loop woke for the relay's frames, one poll a second, HEALTH, the subscriber's subscription and the
         // heartbeat: about 1.5 wake-ups per frame here, not hundreds a second.
         #expect(loopWakeups <= 2 * sent + 10, "loop wake-ups \(loopWakeups) for \(sent) frames")
-        #expect((after.channel["waiter_opens"] as? Int) == 1 && (after.channel["waiter_failures"] as? Int) == 0, "\(after.channel)")
+        // One mapping for the whole run (an open that failed before the producer's file existed is not one).
+        #expect((after.channel["waiter_opens"] as? Int) == 1 && delta("waiter_failures") == 0, "\(after.channel)")
     }
 
     @Test("a producer restarted smaller under a relay: the waiter re-opens, frames resume at the new size, pixels verify")
