@@ -57,7 +57,7 @@ extension LookoutAgent.Overrides {
             case "--sfb-dir": sfbDirectory = try value()
             case "--relay":
                 let text = try value()
-                guard let request = RelayRequest(text) else { throw AgentUsageError("--relay wants N or N@FPS (FPS 0.01–1000), not \"\(text)\"") }
+                guard let request = RelayRequest(text) else { throw AgentUsageError("--relay wants N or N@FPS (FPS 0.01–10000), not \"\(text)\"") }
                 relay.append(request)
             case "--mqtt": mqtt = try value()
             default: throw AgentUsageError("unknown argument \"\(argument)\"")

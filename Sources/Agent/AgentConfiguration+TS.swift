@@ -75,7 +75,7 @@ extension TOMLReader {
                 throw fail("\(key).channel", "channel \(channelNumber) is listed twice")
             }
             let event = try nonEmptyString(table, "\(key).event")
-            let relay = try number(table, "\(key).relay_fps", range: 0.01...1000)
+            let relay = try number(table, "\(key).relay_fps", range: 0.01...10000)
             configuration.ts.channels.append(AgentConfiguration.Channel(channel: channelNumber, data: data, event: event, relayFPS: relay))
         }
     }
@@ -99,7 +99,7 @@ public struct RelayRequest: Sendable, Equatable {
         guard parts.count <= 2, let channel = Int(parts[0]), channel >= 0 else { return nil }
         self.channel = channel
         if parts.count == 2 {
-            guard let fps = Double(parts[1]), fps >= 0.01, fps <= 1000 else { return nil }
+            guard let fps = Double(parts[1]), fps >= 0.01, fps <= 10000 else { return nil }
             self.fps = fps
         }
     }

@@ -24,7 +24,7 @@ extension AgentLoop {
             let name = configured?.data ?? SFB1Layout.dataName(channel: n)
             let tracked = TrackedChannel(
                 channel: n, path: ts.directory + "/" + name, configured: configured, stallSeconds: ts.stallSeconds,
-                owners: context.segmentOwners, relayFPS: configuration.relayFPS(channel: n))
+                owners: context.segmentOwners, relayFPS: configuration.relayFPS(channel: n), wake: channelSet.relayWake)
             channelSet.channels[n] = tracked
             channelSet.orderIsCurrent = false
             logger.info("TS channel followed", metadata: ["channel": "\(n)", "path": "\(tracked.follower.path)"])
@@ -35,6 +35,7 @@ extension AgentLoop {
             guard now - since >= forgetGrace else { continue }
             publisher.publish(Self.channelPrefix(n) + "state", ChannelBodies.removed(channel, time: now), source: "ts", retain: false)
             publisher.forget(prefix: Self.channelPrefix(n))
+            channel.relay?.waiter?.stop()  // its thread ends by itself, the loop does not wait for it
             channelSet.channels[n] = nil
             channelSet.orderIsCurrent = false
             logger.info("TS channel removed", metadata: ["channel": "\(n)", "reason": "no sfb_data_ch\(n) file"])
@@ -64,23 +65,39 @@ extension AgentLoop {
         }
     }
 
-    /// Sends every relayed frame that is due; runs on every wake-up of the loop, not only on poll ticks, so a relay
-    /// is not held to `poll_hz`. Returns when the next one is due (monotonic seconds; infinity without relays).
+    /// Sends every polled relay's frame that is due (ZoneMinder monitors; a channel relay without a waiter); runs on
+    /// every wake-up of the loop. Returns when the next one is due (monotonic seconds; infinity without polled relays):
+    /// a channel relay with a waiter adds no deadline, its waiter wakes the loop (`relayWoken`).
     func relayFrames(now: Double) -> Double {
+        channelSet.loopWakeups += 1
         guard channelSet.hasRelays else { return .infinity }
         let monotonic = MonotonicClock().now
         var next = Double.infinity
         for channel in channelSet.sortedChannels {
-            guard let relay = channel.relay else { continue }
+            guard let relay = channel.relay, relay.waiter == nil else { continue }
             relay.tick(
                 monotonic: monotonic, source: channel.follower.reader, publisher: publisher, ledger: channelSet.ledger,
                 maxBytesInFlight: configuration.relay.maxBytesInFlight
             ) { frame in FrameRelay.body(frame, head: ChannelBodies.head(channel, time: now)) }
             next = min(next, relay.nextDue)
         }
+        if channelSet.monitorRelays.isEmpty { return next }
         relayMonitors(now: now, monotonic: monotonic)
         for entry in channelSet.monitorRelays.values { next = min(next, entry.relay.nextDue) }
         return next
+    }
+
+    /// `channelSet.relayWake` turned readable: relays, at once, the newest frame of every channel whose waiter
+    /// signalled (the waiter keeps the rate; the loop only copies and sends).
+    func relayWoken(now: Double) {
+        channelSet.relayWake.drain()
+        for channel in channelSet.sortedChannels {
+            guard let relay = channel.relay, let waiter = relay.waiter, waiter.takeSignal() else { continue }
+            relay.woken(
+                source: channel.follower.reader, publisher: publisher, ledger: channelSet.ledger,
+                maxBytesInFlight: configuration.relay.maxBytesInFlight
+            ) { frame in FrameRelay.body(frame, head: ChannelBodies.head(channel, time: now)) }
+        }
     }
 
     private func relayMonitors(now: Double, monotonic: Double) {
@@ -140,7 +157,7 @@ extension AgentLoop {
             ("channels", .array(channelSet.sortedChannels.map { ChannelBodies.health($0, now: now) })),
             ("relay", .object([
                 ("bytes_in_flight", .from(channelSet.ledger.bytes)), ("max_bytes_in_flight", .from(configuration.relay.maxBytesInFlight)),
-                ("dropped_in_flight", .uint(dropped)), ("monitors", .array(relays)),
+                ("dropped_in_flight", .uint(dropped)), ("loop_wakeups", .uint(channelSet.loopWakeups)), ("monitors", .array(relays)),
             ])),
         ]
     }

@@ -211,19 +211,22 @@ final class AgentLoop: @unchecked Sendable {
                 nextStatus = tick + 5
             }
             let due = min(nextPoll, nextHeartbeat, nextRefresh, nextFPS, nextDiscovery, nextStatus)
-            // Frame relay (AgentLoop+Channels): the wait ends when the next relayed frame is due. Rounded up like
-            // the rest, never a busy wait: spinning here took the CPU libzmq's I/O thread needed to send the frames.
+            // Frame relay (AgentLoop+Channels): a TS channel's waiter thread makes `relayWake` readable when a frame
+            // is due; polled relays (ZoneMinder monitors) end the wait when their next frame is due, rounded up.
             let relayDue = relayFrames(now: now)
             let waitMilliseconds = max(0, Int(((min(due, relayDue) - clock.now) * 1000).rounded(.up)))
             let ready = try? ZMQPoll.wait(
-                [control.pollSocket, publisher.pollSocket], descriptors: [(healthRenderThread.descriptor, false)],
+                [control.pollSocket, publisher.pollSocket],
+                descriptors: [(healthRenderThread.descriptor, false), (channelSet.relayWakeDescriptor, false)],
                 timeoutMilliseconds: min(waitMilliseconds, 1000))
             let readable = ready?.sockets ?? [false, false]
             if ready?.descriptors.first?.readable == true { collectRenderedHealth() }
+            if ready?.descriptors.last?.readable == true { relayWoken(now: WallClock.seconds()) }
             if readable[0] { control.servePending(clock: { clock.now }, handle) }
             if readable[1] { publisher.drainSubscriptions() }
         }
         notifier.stopping()
+        channelSet.stopRelayWaiters()
         catalog?.stop()
         publisher.close()
         control.close()

@@ -1,3 +1,4 @@
+import TSFrameBuffer
 import ZMShm
 import ZeroMQ
 
@@ -8,6 +9,12 @@ final class ChannelSet {
     var monitorRelays: [Int: (relay: FrameRelay, source: ZMImageSource?)] = [:]
     /// Bytes of relayed frames alive (queued in libzmq for any subscriber), every relay together.
     let ledger = ZMQByteLedger()
+    /// Readable when a channel relay's waiter thread asks the loop to relay (in the loop's poll set).
+    let relayWake = WakeDescriptor()
+    var relayWakeDescriptor: Int32 { relayWake.descriptor }
+    /// Loop iterations (each calls `relayFrames` once): HEALTH's `relay.loop_wakeups`, to show relays wake it by frame,
+    /// not on a timer.
+    var loopWakeups: UInt64 = 0
     var lastFPSMonotonic = 0.0
 
     /// Channels in number order, re-sorted only after the set changed (the relay walks it on every wake-up).
@@ -22,4 +29,12 @@ final class ChannelSet {
     private var sorted: [TrackedChannel] = []
 
     var hasRelays: Bool { !monitorRelays.isEmpty || channels.values.contains { $0.relay != nil } }
+
+    /// Stops every channel relay's waiter thread and waits for them (all asked first: they end together, within
+    /// `SFBNotifyWaiter.waitSlice`). At agent stop, after the loop.
+    func stopRelayWaiters() {
+        let waiters = channels.values.compactMap(\.relay?.waiter)
+        for waiter in waiters { waiter.stop() }
+        for waiter in waiters { waiter.join() }
+    }
 }

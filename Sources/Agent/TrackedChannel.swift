@@ -16,12 +16,20 @@ final class TrackedChannel {
     var missingSince: Double?
     var relay: FrameRelay?
 
-    /// - Parameter relayFPS: relay this channel's frames (the file is then mapped whole, else its header only).
-    init(channel: Int, path: String, configured: AgentConfiguration.Channel?, stallSeconds: Double, owners: SegmentOwners, relayFPS: Double?) {
+    /// - Parameters:
+    ///   - relayFPS: relay this channel's frames (the file is then mapped whole, else its header only), with a waiter
+    ///     thread that signals `wake` when a frame is due (polled like a ZoneMinder relay if the thread cannot start).
+    init(
+        channel: Int, path: String, configured: AgentConfiguration.Channel?, stallSeconds: Double, owners: SegmentOwners, relayFPS: Double?,
+        wake: WakeDescriptor
+    ) {
         self.channel = channel
         self.configured = configured
         follower = SFBChannelFollower(channel: channel, path: path, owners: owners, stallSeconds: stallSeconds, headerOnly: relayFPS == nil)
-        relay = relayFPS.map { FrameRelay(topic: "ts.channel.\(channel).frame", fps: $0) }
+        relay = relayFPS.map { fps in
+            let waiter = SFBNotifyWaiter(path: path, owners: owners, interval: 1 / fps, wake: wake, name: "lookout-ch\(channel)")
+            return FrameRelay(topic: "ts.channel.\(channel).frame", fps: fps, waiter: waiter)
+        }
     }
 
     var available: Bool { reading?.header != nil && reading?.error == nil }

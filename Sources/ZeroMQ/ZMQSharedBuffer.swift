@@ -11,6 +11,8 @@ public final class ZMQSharedBuffer: @unchecked Sendable {
     private let ledger: ZMQByteLedger?
     /// What this buffer counts in `ledger`: its size, or the capacity it was allocated with.
     private let ledgerBytes: Int
+    /// Where the storage goes back when the last reference is gone; nil: freed.
+    private let pool: ZMQBufferPool?
 
     /// Copies `bytes`; while this buffer lives (cached, or queued in libzmq for any peer) `ledger` counts its size.
     public init(_ bytes: some Collection<UInt8>, ledger: ZMQByteLedger? = nil) {
@@ -24,21 +26,25 @@ public final class ZMQSharedBuffer: @unchecked Sendable {
         count = bytes.count
         self.ledger = ledger
         ledgerBytes = bytes.count
+        pool = nil
         ledger?.add(count)
     }
 
-    /// Allocates `capacity` bytes and lets `fill` write them in place (no copy): it returns how many it wrote,
-    /// or nil to give up (the buffer is then `nil` and the ledger is back where it was).
-    public init?(capacity: Int, ledger: ZMQByteLedger? = nil, fill: (UnsafeMutableRawBufferPointer) -> Int?) {
-        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, capacity), alignment: 64)
+    /// Allocates `capacity` bytes (from `pool` when its buffers are that size) and lets `fill` write them in place
+    /// (no copy): it returns how many it wrote, or nil to give up (the buffer is then `nil` and the ledger is back
+    /// where it was).
+    public init?(capacity: Int, ledger: ZMQByteLedger? = nil, pool: ZMQBufferPool? = nil, fill: (UnsafeMutableRawBufferPointer) -> Int?) {
+        let pool = pool?.capacity == max(1, capacity) ? pool : nil
+        let storage = pool?.take() ?? UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, capacity), alignment: 64)
         guard let written = fill(UnsafeMutableRawBufferPointer(rebasing: storage[0..<capacity])), written <= capacity else {
-            storage.deallocate()
+            if let pool { pool.give(storage) } else { storage.deallocate() }
             return nil
         }
         self.storage = storage
         count = written
         self.ledger = ledger
         ledgerBytes = capacity
+        self.pool = pool
         ledger?.add(capacity)
     }
 
@@ -52,7 +58,7 @@ public final class ZMQSharedBuffer: @unchecked Sendable {
 
     deinit {
         ledger?.add(-ledgerBytes)
-        storage.deallocate()
+        if let pool { pool.give(storage) } else { storage.deallocate() }
     }
 }
 

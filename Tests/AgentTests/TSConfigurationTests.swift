@@ -61,7 +61,7 @@ struct TSConfigurationTests {
         let parsed = try LookoutAgent.Overrides(arguments: overrides.arguments)
         #expect(parsed.sfbDirectory == "/tmp/ts")
         #expect(parsed.relay == overrides.relay)
-        #expect(RelayRequest("x@1") == nil && RelayRequest("1@0") == nil && RelayRequest("1@2000") == nil)
+        #expect(RelayRequest("x@1") == nil && RelayRequest("1@0") == nil && RelayRequest("1@20000") == nil && RelayRequest("1@2000")?.fps == 2000)
         #expect(throws: AgentUsageError.self) { try LookoutAgent.Overrides(arguments: ["--relay", "one"]) }
     }
 }

@@ -32,7 +32,7 @@ struct Run: AsyncParsableCommand {
 
     func validate() throws {
         for request in relay where RelayRequest(request) == nil {
-            throw ValidationError("--relay '\(request)' is not N or N@FPS (FPS 0.01–1000)")
+            throw ValidationError("--relay '\(request)' is not N or N@FPS (FPS 0.01–10000)")
         }
         if let http, HTTPListenAddress(http) == nil {
             throw ValidationError("--http '\(http)' is not ADDRESS:PORT with an IPv4 address, e.g. 127.0.0.1:9781")
