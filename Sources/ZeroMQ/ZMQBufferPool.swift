@@ -7,7 +7,7 @@ import Synchronization
 public final class ZMQBufferPool: Sendable {
     public let capacity: Int
     public let limit: Int
-    /// Idle buffers' addresses (a raw pointer is not `Sendable`; each is `capacity` bytes, 64-byte aligned).
+    /// Idle buffers' addresses (a raw pointer is not `Sendable`; each is `capacity` bytes of `MappedPages`).
     private let idle = Mutex<[UInt]>([])
 
     public init(capacity: Int, limit: Int) {
@@ -16,16 +16,17 @@ public final class ZMQBufferPool: Sendable {
     }
 
     deinit {
-        for address in idle.withLock({ $0 }) { UnsafeMutableRawPointer(bitPattern: address)?.deallocate() }
+        for address in idle.withLock({ $0 }) { MappedPages.free(UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(bitPattern: address), count: capacity)) }
     }
 
     public var idleCount: Int { idle.withLock { $0.count } }
 
-    func take() -> UnsafeMutableRawBufferPointer {
+    /// An idle buffer, else new pages (`MappedPages`); nil when the kernel has none.
+    func take() -> UnsafeMutableRawBufferPointer? {
         if let address = idle.withLock({ $0.popLast() }), let base = UnsafeMutableRawPointer(bitPattern: address) {
             return UnsafeMutableRawBufferPointer(start: base, count: capacity)
         }
-        return .allocate(byteCount: capacity, alignment: 64)
+        return MappedPages.allocate(capacity)
     }
 
     /// Keeps `storage` for the next `take()`, or frees it when `limit` are idle already.
@@ -35,6 +36,6 @@ public final class ZMQBufferPool: Sendable {
             idle.append(UInt(bitPattern: base))
             return true
         }
-        if !kept { storage.deallocate() }
+        if !kept { MappedPages.free(storage) }
     }
 }

@@ -13,6 +13,8 @@ public final class ZMQSharedBuffer: @unchecked Sendable {
     private let ledgerBytes: Int
     /// Where the storage goes back when the last reference is gone; nil: freed.
     private let pool: ZMQBufferPool?
+    /// The storage is `MappedPages` (made with a capacity), not `malloc`'s.
+    private let mapped: Bool
 
     /// Copies `bytes`; while this buffer lives (cached, or queued in libzmq for any peer) `ledger` counts its size.
     public init(_ bytes: some Collection<UInt8>, ledger: ZMQByteLedger? = nil) {
@@ -27,6 +29,7 @@ public final class ZMQSharedBuffer: @unchecked Sendable {
         self.ledger = ledger
         ledgerBytes = bytes.count
         pool = nil
+        mapped = false
         ledger?.add(count)
     }
 
@@ -35,9 +38,9 @@ public final class ZMQSharedBuffer: @unchecked Sendable {
     /// where it was).
     public init?(capacity: Int, ledger: ZMQByteLedger? = nil, pool: ZMQBufferPool? = nil, fill: (UnsafeMutableRawBufferPointer) -> Int?) {
         let pool = pool?.capacity == max(1, capacity) ? pool : nil
-        let storage = pool?.take() ?? UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, capacity), alignment: 64)
+        guard let storage = pool.map({ $0.take() }) ?? MappedPages.allocate(capacity) else { return nil }
         guard let written = fill(UnsafeMutableRawBufferPointer(rebasing: storage[0..<capacity])), written <= capacity else {
-            if let pool { pool.give(storage) } else { storage.deallocate() }
+            if let pool { pool.give(storage) } else { MappedPages.free(storage) }
             return nil
         }
         self.storage = storage
@@ -45,6 +48,7 @@ public final class ZMQSharedBuffer: @unchecked Sendable {
         self.ledger = ledger
         ledgerBytes = capacity
         self.pool = pool
+        mapped = true
         ledger?.add(capacity)
     }
 
@@ -58,7 +62,7 @@ public final class ZMQSharedBuffer: @unchecked Sendable {
 
     deinit {
         ledger?.add(-ledgerBytes)
-        if let pool { pool.give(storage) } else { storage.deallocate() }
+        if let pool { pool.give(storage) } else if mapped { MappedPages.free(storage) } else { storage.deallocate() }
     }
 }
 

@@ -1,4 +1,5 @@
 import Testing
+import ZMConfig
 import ZMShm
 
 extension PeerMonitorThree {

@@ -20,6 +20,8 @@ def viewer(url, rate, seconds, rcvbuf, out):
     sock = socket.socket()
     if rcvbuf:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    # A stream that stops (no zmc writing the monitor) must end the viewer with what it got, not hang the test.
+    sock.settimeout(seconds + 10)
     sock.connect((parts.hostname, parts.port))
     sock.sendall(("GET %s?%s HTTP/1.1\r\nHost: x\r\n\r\n" % (parts.path, parts.query)).encode())
     stream = sock.makefile("rb")
