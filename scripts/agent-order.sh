@@ -86,5 +86,6 @@ order = sorted(ran, key=lambda name: (-steady[name], name))
 order += sorted((name for name in startup if name not in ran), key=lambda name: (-startup[name], name))
 order += sorted(name for name in steady if name not in ran and name not in startup)
 print("\n".join(order))
+print(f"[order] steady state {len(ran)}, start-up only {len(order) - len(ran) - sum(1 for n in steady if n not in ran and n not in startup)}", file=sys.stderr)
 PY
 echo "[order] $(wc -l <packaging/lookout-agent.order) functions in packaging/lookout-agent.order"

@@ -5,9 +5,9 @@
 # RUNS (default 3) repeats them all; SECONDS_RELAY, SECONDS_RELAY_CPU and SECONDS_CPU shorten them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product lookout >/dev/null
-swift build -c release --product lookout-agent >/dev/null
-lookout=$PWD/.build/release/lookout
+# The binaries as they ship (static standard library, symbol order): the RSS figures are the package's.
+bash scripts/build-release.sh >/dev/null
+lookout=$PWD/.build-ship/release/lookout
 for run in $(seq "${RUNS:-3}"); do
   echo "run $run, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   python3 Benchmarks/relay/relay_bench.py "$lookout" "${SECONDS_RELAY:-5}"
