@@ -20,6 +20,9 @@ public final class SFBProducer: Sendable {
         /// producer decoding straight into its slots would): for measuring a reader or the relay without the
         /// producer's cost. Its stamp then says frame 1 whatever the slot's number.
         public var repeatFirstFrame = false
+        /// Also `sem_post` this POSIX named semaphore once per frame (`SFBEventSemaphore.name(channel:)`); nil: the
+        /// futex word only.
+        public var eventSemaphore: String?
 
         public init(path: String, width: Int = 640, height: Int = 360, format: PixelFormat = .i420, fps: Double = 25, slots: Int = 4, frames: UInt64? = nil) {
             self.path = path
@@ -49,6 +52,7 @@ public final class SFBProducer: Sendable {
         let writer = try SFB1Writer(
             path: settings.path, width: settings.width, height: settings.height, format: settings.format, slots: settings.slots)
         defer { writer.stop() }
+        let event = try settings.eventSemaphore.map { name throws(FrameSourceError) in try SFBEventSemaphore(name: name, create: true) }
         let frame = UnsafeMutableRawBufferPointer.allocate(byteCount: writer.frameBytes, alignment: 64)
         defer { frame.deallocate() }
         let interval = settings.fps > 0 ? 1 / settings.fps : 0
@@ -77,6 +81,7 @@ public final class SFBProducer: Sendable {
                 }
                 try writer.publish(pixels: UnsafeRawBufferPointer(frame))
             }
+            event?.post()
             lastHeartbeat = Self.monotonic()
             published.store(writer.writeSeq, ordering: .relaxed)
         }

@@ -15,4 +15,14 @@ int lookout_futex_wait(const uint32_t *word, uint32_t expected, int64_t timeout_
 /* Wakes every waiter; returns how many woke, or -1 with errno. */
 int lookout_futex_wake_all(const uint32_t *word);
 
+/*
+ * POSIX named semaphores (`/sfb_event_ch<N>`, the file /dev/shm/sem.sfb_event_ch<N>); sem_open(3) is variadic.
+ * lookout_semaphore_open: create (mode, initial value 0) or open an existing one; NULL with errno on failure.
+ * lookout_semaphore_wait: 0 when a post was taken, 1 after timeout_ns without one, -1 with errno otherwise.
+ */
+void *lookout_semaphore_open(const char *name, int create, unsigned mode);
+int lookout_semaphore_post(void *semaphore);
+int lookout_semaphore_wait(void *semaphore, int64_t timeout_ns);
+int lookout_semaphore_close(void *semaphore);
+
 #endif

@@ -22,6 +22,8 @@ struct SFBProduce: ParsableCommand {
     @Option(help: "Stop after this many frames.") var frames: UInt64?
     @Flag(help: "Publish the first frame's picture every time (benchmarks: no pattern cost; stamps then say frame 1).")
     var repeatFrame = false
+    @Flag(help: "Also sem_post the POSIX named semaphore /sfb_event_ch<N> once per frame (one consumer; the futex word wakes all).")
+    var semaphore = false
 
     func validate() throws {
         guard channel >= 0 else { throw ValidationError("--channel must be ≥ 0") }
@@ -43,6 +45,7 @@ struct SFBProduce: ParsableCommand {
         var settings = SFBProducer.Settings(
             path: path, width: width, height: height, format: PixelFormat(name: format)!, fps: fps, slots: slots, frames: frames)
         settings.repeatFirstFrame = repeatFrame
+        if semaphore { settings.eventSemaphore = SFBEventSemaphore.name(channel: channel) }
         let producer = SFBProducer(settings)
         let signals = [SIGINT, SIGTERM].map { number in
             Glibc.signal(number, SIG_IGN)
@@ -52,7 +55,8 @@ struct SFBProduce: ParsableCommand {
             return source
         }
         defer { signals.forEach { $0.cancel() } }
-        print("producing \(path): \(width)x\(height) \(format) at \(fps == 0 ? "full speed" : "\(fps) fps"), \(slots) slots")
+        let posting = semaphore ? ", posting \(SFBEventSemaphore.name(channel: channel))" : ""
+        print("producing \(path): \(width)x\(height) \(format) at \(fps == 0 ? "full speed" : "\(fps) fps"), \(slots) slots\(posting)")
         fflush(nil)
         do {
             let count = try producer.run()
