@@ -82,9 +82,7 @@ extension AgentConfiguration {
             if let passwordFile {
                 switch TextFile.read(passwordFile) {
                 case let .success(bytes):
-                    var text = String(decoding: bytes, as: UTF8.self)
-                    while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
-                    settings.password = text
+                    settings.password = TextFile.withoutTrailingNewlines(bytes)
                 case let .failure(error):
                     throw AgentStartError("mqtt.password_file \(passwordFile): \(error)")
                 }

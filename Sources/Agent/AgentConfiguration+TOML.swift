@@ -40,6 +40,7 @@ import LookoutTOML
 /// | `zmtrigger.max_line_bytes` | integer 64–65536 | 1024 |
 /// | `http.token` | string (bearer token for pictures, the status page and events), or "" | "" |
 /// | `http.password` | string (basic-auth password, any user name), or "" | "" |
+/// | `http.token_file`, `http.password_file` | path of a file holding the secret (trailing newline dropped) | none |
 /// | `http.max_clients` | integer 1–4096 | 256 |
 /// | `health.max_delay` | number > 0 | ZM_WATCH_MAX_DELAY |
 /// | `health.capture_fps_floor` | number ≥ 0 (0: off) | 0 |
@@ -166,11 +167,11 @@ extension AgentConfiguration {
                 try reader.positive(health, "health.log_spool_warning_seconds") ?? configuration.health.logSpoolWarningSeconds
         }
         if let http = try reader.section(table, "http") {
-            try reader.keys(http, in: "http", known: ["listen", "allow_remote", "token", "password", "max_clients"])
+            try reader.keys(http, in: "http", known: ["listen", "allow_remote", "token", "password", "token_file", "password_file", "max_clients"])
             configuration.http.listen = try reader.string(http, "http.listen") ?? ""
             configuration.http.allowRemote = try reader.bool(http, "http.allow_remote") ?? false
-            configuration.http.token = try reader.string(http, "http.token") ?? ""
-            configuration.http.password = try reader.string(http, "http.password") ?? ""
+            configuration.http.token = try reader.secret(http, "http.token")
+            configuration.http.password = try reader.secret(http, "http.password")
             configuration.http.maxClients = try reader.integer(http, "http.max_clients", range: 1...4096) ?? configuration.http.maxClients
             if !configuration.http.listen.isEmpty {
                 guard let address = HTTPListenAddress(configuration.http.listen) else {
@@ -244,6 +245,22 @@ extension AgentConfiguration {
 /// Typed access to TOML values with errors that name the file and the key.
 struct TOMLReader {
     let file: String
+
+    /// `key` itself, or the content of the file `key_file` names (so the secret can live in a 0640 file instead of
+    /// the conffile); not both. A file's trailing newline is not part of the secret; an empty file is refused.
+    func secret(_ table: TOMLTable, _ key: String) throws(AgentConfigurationError) -> String {
+        let inline = try string(table, key)
+        guard let path = try nonEmptyString(table, key + "_file") else { return inline ?? "" }
+        guard inline?.isEmpty ?? true else { throw fail(key + "_file", "set either \(key) or \(key)_file, not both") }
+        switch TextFile.read(path) {
+        case let .success(bytes):
+            let text = TextFile.withoutTrailingNewlines(bytes)
+            guard !text.isEmpty else { throw fail(key + "_file", "\(path) is empty") }
+            return text
+        case let .failure(error):
+            throw fail(key + "_file", "\(path): \(error)")
+        }
+    }
 
     func fail(_ key: String, _ message: String) -> AgentConfigurationError {
         AgentConfigurationError(file: file, key: key, message)

@@ -15,4 +15,11 @@ enum TextFile {
         if ferror(file) != 0 { return .failure(AgentStartError(String(cString: strerror(errno)))) }
         return .success(bytes)
     }
+
+    /// `bytes` as text without the line endings at its end ("\r\n" is one `Character`, so this works on bytes).
+    static func withoutTrailingNewlines(_ bytes: [UInt8]) -> String {
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[end - 1] == UInt8(ascii: "\n") || bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return String(decoding: bytes[..<end], as: UTF8.self)
+    }
 }
