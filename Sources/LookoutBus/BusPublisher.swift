@@ -120,14 +120,30 @@ public final class BusPublisher {
     private func topics(under prefix: String, compacting: Bool = true) -> ArraySlice<String> {
         updateTopicIndex(compacting: compacting)
         let sorted = sortedTopics
+        // Every topic (a re-publish cycle, a whole snapshot): no comparisons. Generic `starts(with:)` on each of
+        // 16 385 topics cost 4 000 instructions a topic, every cycle.
+        if prefix.isEmpty { return sorted[...] }
+        let first = Self.lowerBound(sorted) { Self.precedes($0, prefix) }
+        // Topics with the prefix are contiguous from `first`: the end is the first one after them that lacks it.
+        let end = first + Self.lowerBound(sorted[first...]) { Self.hasBytePrefix($0, prefix) }
+        return sorted[first..<end]
+    }
+
+    /// The first index in `sorted` where `before` turns false (it must be true, then false).
+    private static func lowerBound(_ sorted: ArraySlice<String>, _ before: (String) -> Bool) -> Int {
         var low = 0, high = sorted.count
         while low < high {
             let middle = (low + high) / 2
-            if sorted[middle].utf8.lexicographicallyPrecedes(prefix.utf8) { low = middle + 1 } else { high = middle }
+            if before(sorted[sorted.startIndex + middle]) { low = middle + 1 } else { high = middle }
         }
-        var end = low
-        while end < sorted.count, sorted[end].utf8.starts(with: prefix.utf8) { end += 1 }
-        return sorted[low..<end]
+        return low
+    }
+
+    private static func lowerBound(_ sorted: [String], _ before: (String) -> Bool) -> Int { lowerBound(sorted[...], before) }
+
+    /// Byte prefix, as ZeroMQ subscriptions match (not `hasPrefix`, which compares characters).
+    private static func hasBytePrefix(_ topic: String, _ prefix: String) -> Bool {
+        topic.utf8.count >= prefix.utf8.count && topic.utf8.prefix(prefix.utf8.count).elementsEqual(prefix.utf8)
     }
 
     private static func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
