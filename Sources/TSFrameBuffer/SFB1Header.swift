@@ -50,6 +50,11 @@ public struct SFB1Header: Sendable, Equatable {
 
     /// Checks every field a reader relies on against the file's size (spec "Reader" step 1).
     public func validate(fileSize: Int, path: String) throws(FrameSourceError) {
+        // A producer sizes the file and zeroes the header before it writes the constants (spec "Writer"): a zero
+        // magic is one starting up, not a stranger's file.
+        guard magic != 0 else {
+            throw FrameSourceError(.notInitialised, "\(path): the header is not written yet (magic 0): the producer is starting")
+        }
         guard magic == SFB1Layout.magic else {
             throw FrameSourceError(.badMagic, "\(path): magic is 0x\(String(magic, radix: 16)), not SFB1: not a TS frame buffer in layout SFB1")
         }

@@ -105,6 +105,9 @@ struct HostileChannelTests {
         #expect(refusal(path)?.code == .badMagic)
         #expect(FileManager.default.createFile(atPath: path, contents: Data([0x53, 0x46, 0x42, 0x31])))
         #expect(refusal(path)?.code == .notInitialised)
+        // Sized and zeroed, constants not written yet: a producer starting, which a reader waits for.
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(count: 8192)))
+        #expect(refusal(path)?.code == .notInitialised)
         #expect(FileManager.default.createFile(atPath: path, contents: Data()))
         #expect(refusal(path)?.code == .notInitialised)
     }
