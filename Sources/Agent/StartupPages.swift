@@ -8,7 +8,7 @@ import Glibc
 /// docs/performance.md measures it.
 enum StartupPages {
     /// `MADV_PAGEOUT` (Linux 5.4); an older kernel answers EINVAL and the pages simply stay.
-    private static let pageOut: Int32 = 21
+    private static let pageOutAdvice: Int32 = 21
     /// Long enough for the first snapshots clients ask for after a restart.
     static let afterReadySeconds = 10.0
 
@@ -16,17 +16,18 @@ enum StartupPages {
     @discardableResult
     static func release() -> Int {
         guard case .success(let maps) = TextFile.read("/proc/self/maps") else { return 0 }
-        var advised = 0
-        for line in maps.split(separator: UInt8(ascii: "\n")) {
-            guard let range = reclaimable(line) else { continue }
-            let start = UnsafeMutableRawPointer(bitPattern: range.start), length = Int(range.end - range.start)
-            // No read-around when a page faults back in: only what runs comes back, not its 128 KiB neighbourhood.
-            _ = madvise(start, length, MADV_RANDOM)
-            if madvise(start, length, pageOut) == 0 { advised += 1 }
-        }
+        let advised = maps.split(separator: UInt8(ascii: "\n")).compactMap(reclaimable).filter(pageOut).count
         dropExecutableFromPageCache()
         _ = glibcMallocTrim(0)  // and the heap pages start-up's discovery and first snapshots freed
         return advised
+    }
+
+    /// Asks the kernel to reclaim one mapping's pages; true when it took the advice.
+    static func pageOut(_ range: (start: UInt, end: UInt)) -> Bool {
+        let start = UnsafeMutableRawPointer(bitPattern: range.start), length = Int(range.end - range.start)
+        // No read-around when a page faults back in: only what runs comes back, not its 128 KiB neighbourhood.
+        _ = madvise(start, length, MADV_RANDOM)
+        return madvise(start, length, pageOutAdvice) == 0
     }
 
     /// Reclaim leaves the agent's own executable in the page cache (large folios the kernel does not split), and
