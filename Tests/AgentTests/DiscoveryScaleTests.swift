@@ -16,20 +16,9 @@ struct DiscoveryScaleTests {
     static let count = 2048
 
     private func makeLoop(directory: String) throws -> AgentLoop {
-        var configuration = AgentConfiguration()
-        configuration.bus.publish = "ipc://\(directory)/state.pub"
-        configuration.bus.control = "ipc://\(directory)/control"
-        configuration.bus.runtimeDirectoryMode = 0o700
-        configuration.bus.group = ""
-        configuration.agent.forgetMissingSeconds = 0
-        configuration.zoneMinder.useDatabase = false
-        let options = ZoneMinderContext.Options(
-            mapDirectory: directory, zmVersion: DemoSimulator.zoneMinderVersion, configDirectory: "/nonexistent", useDatabase: false)
-        var context = ZoneMinderContext.resolve(options, mapDirectorySource: "test")
-        context.monitorRows = DemoMonitors.rows(count: Self.count)
-        return try AgentLoop(
-            configuration: configuration, context: context, zmq: ZMQContext(),
-            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, logging: nil, demo: true)
+        try InProcessLoop.make(directory: directory, configure: { $0.agent.forgetMissingSeconds = 0 }) {
+            $0.monitorRows = DemoMonitors.rows(count: Self.count)
+        }
     }
 
     @Test("discovering and then dropping 2 048 monitors sorts the poll order twice and touches each topic a few times")
@@ -38,10 +27,7 @@ struct DiscoveryScaleTests {
         let directory = String(cString: try #require(mkdtemp(&template)))
         defer { LookoutAgent.removeDemoDirectory(directory) }
         let loop = try makeLoop(directory: directory)
-        defer {
-            loop.publisher.close()
-            loop.control.close()
-        }
+        defer { InProcessLoop.close(loop) }
 
         loop.discover(now: 0)
         #expect(loop.monitors.count == Self.count)

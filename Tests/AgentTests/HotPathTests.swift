@@ -52,23 +52,8 @@ struct HotPathTests {
         defer { LookoutAgent.removeDemoDirectory(directory) }
         let now = WallClock.seconds()
         let segments = try (1...Self.count).map { try Segment(path: "\(directory)/zm.mmap.\($0)", now: now) }
-        var configuration = AgentConfiguration()
-        configuration.bus.publish = "ipc://\(directory)/state.pub"
-        configuration.bus.control = "ipc://\(directory)/control"
-        configuration.bus.runtimeDirectoryMode = 0o700
-        configuration.bus.group = ""
-        configuration.zoneMinder.useDatabase = false
-        let options = ZoneMinderContext.Options(
-            mapDirectory: directory, zmVersion: DemoSimulator.zoneMinderVersion, configDirectory: "/nonexistent", useDatabase: false)
-        var context = ZoneMinderContext.resolve(options, mapDirectorySource: "test")
-        context.maxDelay = 3600
-        let loop = try AgentLoop(
-            configuration: configuration, context: context, zmq: ZMQContext(),
-            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, logging: nil, demo: true)
-        defer {
-            loop.publisher.close()
-            loop.control.close()
-        }
+        let loop = try InProcessLoop.make(directory: directory, adjust: { $0.maxDelay = 3600 })
+        defer { InProcessLoop.close(loop) }
         loop.discover(now: now)
         loop.pollAll(now: now)
         #expect(loop.monitors.values.allSatisfy { $0.available })

@@ -17,23 +17,8 @@ struct PollHistogramHealthTests {
         var template = Array("/tmp/lookout-histogram.XXXXXX".utf8CString)
         let directory = String(cString: try #require(mkdtemp(&template)))
         defer { LookoutAgent.removeDemoDirectory(directory) }
-        var configuration = AgentConfiguration()
-        configuration.bus.publish = "ipc://\(directory)/state.pub"
-        configuration.bus.control = "ipc://\(directory)/control"
-        configuration.bus.runtimeDirectoryMode = 0o700
-        configuration.bus.group = ""
-        configuration.zoneMinder.useDatabase = false
-        let options = ZoneMinderContext.Options(
-            mapDirectory: directory, zmVersion: DemoSimulator.zoneMinderVersion, configDirectory: "/nonexistent", useDatabase: false)
-        var context = ZoneMinderContext.resolve(options, mapDirectorySource: "test")
-        context.monitorRows = DemoMonitors.rows(count: 3)
-        let loop = try AgentLoop(
-            configuration: configuration, context: context, zmq: ZMQContext(),
-            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, logging: nil, demo: true)
-        defer {
-            loop.publisher.close()
-            loop.control.close()
-        }
+        let loop = try InProcessLoop.make(directory: directory, adjust: { $0.monitorRows = DemoMonitors.rows(count: 3) })
+        defer { InProcessLoop.close(loop) }
         loop.discover(now: 0)
         for tick in 1...5 { loop.pollAll(now: Double(tick)) }
         #expect(loop.pollDurations.count == 5)
