@@ -10,17 +10,17 @@ final class TrackedMonitor {
     var tracker: MonitorTracker
     /// Its Monitors row (nil without a database); out of line, 8 bytes here instead of 129 for every monitor.
     var row: ZMMonitorRow? {
-        get { rowBox?.row }
-        set { rowBox = newValue.map(RowBox.init) }
+        get { rowBox?.value }
+        set { rowBox = newValue.map(OutOfLine.init) }
     }
-    private var rowBox: RowBox?
+    private var rowBox: OutOfLine<ZMMonitorRow>?
     var observation: MonitorObservation?
     /// The event open now, if any; kept out of line (a box) because most monitors have none most of the time.
     var openEvent: OpenEvent? {
-        get { openEventBox?.event }
-        set { openEventBox = newValue.map(OpenEventBox.init) }
+        get { openEventBox?.value }
+        set { openEventBox = newValue.map(OutOfLine.init) }
     }
-    private var openEventBox: OpenEventBox?
+    private var openEventBox: OutOfLine<OpenEvent>?
     /// Why liveness last changed, as published.
     var livenessReason = "appeared"
     /// The segment error last logged, so a refused file is logged once per change, not once per poll.
@@ -39,14 +39,10 @@ final class TrackedMonitor {
         let triggerText: String
     }
 
-    private final class RowBox {
-        let row: ZMMonitorRow
-        init(_ row: ZMMonitorRow) { self.row = row }
-    }
-
-    private final class OpenEventBox {
-        let event: OpenEvent
-        init(_ event: OpenEvent) { self.event = event }
+    /// A value kept behind one pointer: what most monitors lack costs them 8 bytes instead of its size.
+    private final class OutOfLine<Value> {
+        let value: Value
+        init(_ value: Value) { self.value = value }
     }
 
     init(id: Int, follower: SegmentFollower, row: ZMMonitorRow?) {
