@@ -26,38 +26,59 @@ public struct BusHeader: Sendable, Equatable {
         return .object(members)
     }
 
-    /// `json` rendered, written straight into the string's storage: every message sent renders its header.
+    /// `json` rendered, written straight into the string's storage.
     public var rendered: String {
         guard Self.isPlain(epoch), Self.isPlain(source) else { return json.rendered() }
-        return String(unsafeUninitializedCapacity: 128 + epoch.utf8.count + source.utf8.count) { buffer in
-            var out = ByteCursor(buffer)
-            out.write(#"{"v":"#)
-            out.write(UInt64(Self.protocolVersion))
-            out.write(#","seq":"#)
-            out.write(sequence)
-            out.write(#","gseq":"#)
-            out.write(globalSequence)
-            out.write(#","epoch":""#)
-            out.write(epoch)
-            out.write(#"","ts":"#)
-            if timestampMilliseconds < 0 { out.write("-") }
-            out.write(timestampMilliseconds.magnitude)
-            out.write(#","src":""#)
-            out.write(source)
-            out.write(refresh ? #"","refresh":true}"# : #""}"#)
-            return out.count
+        var epoch = epoch, source = source
+        return epoch.withUTF8 { epoch in
+            source.withUTF8 { source in
+                String(unsafeUninitializedCapacity: Self.plainCapacity(epoch: epoch.count, source: source.count)) {
+                    Self.writePlain(
+                        sequence: sequence, globalSequence: globalSequence, epoch: epoch,
+                        timestampMilliseconds: timestampMilliseconds, source: source, refresh: refresh, into: $0)
+                }
+            }
         }
     }
 
+    /// The most bytes `writePlain` writes for an epoch and a source of these lengths.
+    static func plainCapacity(epoch: Int, source: Int) -> Int { 128 + epoch + source }
+
+    /// Writes the header's JSON into `buffer` (at least `plainCapacity` bytes) and returns its length. `epoch` and
+    /// `source` must be plain (`isPlain`). The publisher renders every message's header this way into one buffer.
+    static func writePlain(
+        sequence: UInt64, globalSequence: UInt64, epoch: UnsafeBufferPointer<UInt8>, timestampMilliseconds: Int64,
+        source: UnsafeBufferPointer<UInt8>, refresh: Bool, into buffer: UnsafeMutableBufferPointer<UInt8>
+    ) -> Int {
+        var out = ByteCursor(buffer)
+        out.write(#"{"v":"#)
+        out.write(UInt64(protocolVersion))
+        out.write(#","seq":"#)
+        out.write(sequence)
+        out.write(#","gseq":"#)
+        out.write(globalSequence)
+        out.write(#","epoch":""#)
+        out.write(epoch)
+        out.write(#"","ts":"#)
+        if timestampMilliseconds < 0 { out.write("-") }
+        out.write(timestampMilliseconds.magnitude)
+        out.write(#","src":""#)
+        out.write(source)
+        out.write(refresh ? #"","refresh":true}"# : #""}"#)
+        return out.count
+    }
+
     /// Nothing to escape (epochs are UUIDs, sources short names).
-    private static func isPlain(_ text: String) -> Bool {
+    static func isPlain(_ text: String) -> Bool {
         // Over the contiguous bytes: `utf8.contains(where:)` walks the view index by index (1 400 instructions for
-        // a 36-byte epoch, on every message).
+        // a 36-byte epoch).
         var text = text
-        return text.withUTF8 { bytes in
-            for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
-            return true
-        }
+        return text.withUTF8 { isPlain($0) }
+    }
+
+    static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+        return true
     }
 }
 
@@ -74,13 +95,10 @@ private struct ByteCursor {
         count += length
     }
 
-    mutating func write(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-            (buffer.baseAddress! + count).update(from: source, count: bytes.count)
-            count += bytes.count
-        }
+    mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        (buffer.baseAddress! + count).update(from: source, count: bytes.count)
+        count += bytes.count
     }
 
     mutating func write(_ value: UInt64) {

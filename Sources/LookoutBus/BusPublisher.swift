@@ -10,22 +10,28 @@ public final class BusPublisher {
     public let epoch: String
     public private(set) var globalSequence: UInt64 = 0
     public private(set) var counters = BusCounters()
-    private var topicRecords = TopicRecords()
-    /// The retained topics in byte order, so a snapshot under a prefix costs a binary search plus its own items.
-    /// Kept up to date incrementally: topics that appeared wait in `addedTopics` and are sorted and merged in at the
-    /// next look-up (one sort of the newcomers plus one linear merge, however many appeared); topics forgotten stay
-    /// here, skipped, until a snapshot compacts them in one linear pass. Discovering or removing n monitors thus
-    /// costs O(n log n) in all, not a full sort per monitor.
-    private var sortedTopics: [String] = []
-    private var addedTopics: [String] = []
-    /// `sortedTopics` holds topics no longer retained.
+    private var records = TopicRecords()
+    /// The positions of the retained topics in topic byte order, so a snapshot under a prefix costs a binary search
+    /// plus its own items. Kept up to date incrementally: topics that appeared wait in `addedPositions` and are
+    /// sorted and merged in at the next look-up (one sort of the newcomers plus one linear merge, however many
+    /// appeared); topics forgotten stay here, skipped, until a snapshot compacts them in one linear pass.
+    /// Discovering or removing n monitors thus costs O(n log n) in all, not a full sort per monitor.
+    private var sortedPositions: [Int32] = []
+    private var addedPositions: [Int32] = []
+    /// `sortedPositions` holds topics no longer retained.
     private var holdsForgotten = false
     /// The re-publish cycle under way (`beginRefreshCycle`): its topics and the next one to send.
-    private var refreshTopics: [String] = []
+    private var refreshPositions: [Int32] = []
     private var refreshNext = 0
+    /// Every message's header is rendered here, then copied into its ZeroMQ frame.
+    private let headerBuffer: UnsafeMutableBufferPointer<UInt8>
+    private let epochBytes: UnsafeMutableBufferPointer<UInt8>
+    /// Longer sources (there are three short ones) take the general path.
+    private static let plainSourceLimit = 32
     /// Topics sorted, merged or compacted so far: tests assert that discovery and removal stay linear.
     public private(set) var topicIndexWork = 0
     private let socket: ZMQSocket
+    private let epochIsPlain: Bool
     private let clock: @Sendable () -> Double
 
     /// - Parameters:
@@ -41,7 +47,16 @@ public final class BusPublisher {
         try socket.setOption(ZMQ_XPUB_VERBOSER, Int32(1))
         for endpoint in endpoints { try socket.bind(endpoint) }
         self.epoch = epoch
+        epochIsPlain = BusHeader.isPlain(epoch)
         self.clock = clock
+        headerBuffer = .allocate(capacity: BusHeader.plainCapacity(epoch: epoch.utf8.count, source: Self.plainSourceLimit))
+        epochBytes = .allocate(capacity: epoch.utf8.count)
+        _ = epochBytes.initialize(from: epoch.utf8)
+    }
+
+    deinit {
+        headerBuffer.deallocate()
+        epochBytes.deallocate()
     }
 
     /// The bound endpoints as libzmq resolved them (`tcp://127.0.0.1:*` gets its port).
@@ -50,15 +65,18 @@ public final class BusPublisher {
     /// The socket to include in the loop's `zmq_poll`, so subscription messages are read promptly.
     public var pollSocket: ZMQSocket { socket }
 
-    @discardableResult
-    public func publish(_ topic: String, _ body: JSONValue, source: String, retain: Bool) -> BusMessage {
-        send(topic: topic, body: body.rendered(), source: source, retain: retain, refresh: false)
+    public func publish(_ topic: String, _ body: JSONValue, source: String, retain: Bool) {
+        publish(topic, rendered: body.rendered(), source: source, retain: retain)
     }
 
     /// `body`: JSON text rendered by the caller (`JSONWriter`).
-    @discardableResult
-    public func publish(_ topic: String, rendered body: String, source: String, retain: Bool) -> BusMessage {
-        send(topic: topic, body: body, source: source, retain: retain, refresh: false)
+    public func publish(_ topic: String, rendered body: String, source: String, retain: Bool) {
+        globalSequence += 1
+        let timestamp = now()
+        let sent = records.record(
+            topic, body: body, retain: retain, globalSequence: globalSequence, timestampMilliseconds: timestamp, source: source)
+        if sent.newlyRetained { addedPositions.append(Int32(sent.position)) }
+        transmit(topic: topic, sequence: sent.sequence, timestampMilliseconds: timestamp, source: source, refresh: false, body: body)
     }
 
     /// Re-sends every retained topic at once with fresh sequence numbers, so a subscriber that missed a change
@@ -75,36 +93,43 @@ public final class BusPublisher {
     @discardableResult
     public func beginRefreshCycle() -> Int {
         continueRefresh(limit: .max)
-        refreshTopics = Array(topics(under: ""))
+        refreshPositions = Array(positions(under: ""))
         refreshNext = 0
-        return refreshTopics.count
+        return refreshPositions.count
     }
 
     /// Re-sends up to `limit` topics of the cycle under way; returns how many are left.
     @discardableResult
     public func continueRefresh(limit: Int) -> Int {
         var sent = 0
-        while sent < limit, refreshNext < refreshTopics.count {
-            let topic = refreshTopics[refreshNext]
+        while sent < limit, refreshNext < refreshPositions.count {
+            let position = Int(refreshPositions[refreshNext])
             refreshNext += 1
-            guard let message = topicRecords.message(topic, epoch: epoch) else { continue }
-            send(topic: topic, body: message.body, source: message.header.source, retain: true, refresh: true)
+            let timestamp = now()
+            guard let record = records.refresh(position, globalSequence: globalSequence + 1, timestampMilliseconds: timestamp),
+                  let body = record.body
+            else { continue }
+            globalSequence += 1
+            transmit(
+                topic: record.topic, sequence: record.sequence, timestampMilliseconds: timestamp,
+                source: records.sources[Int(record.source)], refresh: true, body: body)
             counters.refreshed += 1
             sent += 1
         }
-        if refreshNext == refreshTopics.count, !refreshTopics.isEmpty {
-            refreshTopics = []
+        if refreshNext == refreshPositions.count, !refreshPositions.isEmpty {
+            refreshPositions = []
             refreshNext = 0
         }
-        return refreshTopics.count - refreshNext
+        return refreshPositions.count - refreshNext
     }
 
     /// Topics of the re-publish cycle under way not yet re-sent.
-    public var refreshPending: Int { refreshTopics.count - refreshNext }
+    public var refreshPending: Int { refreshPositions.count - refreshNext }
 
     /// Drops retained topics under `prefix` (a removed monitor): snapshots stop listing them.
     public func forget(prefix: String) {
-        for topic in topics(under: prefix, compacting: false) where topicRecords.forget(topic) {
+        for position in positions(under: prefix, compacting: false) where records.isRetained(Int(position)) {
+            records[Int(position)].body = nil
             holdsForgotten = true
         }
     }
@@ -113,33 +138,35 @@ public final class BusPublisher {
     /// topic order, and the global sequence they are current as of: apply live messages with a larger `gseq` on
     /// top (the clone pattern).
     public func snapshot(prefix: String) -> (messages: [BusMessage], globalSequence: UInt64) {
-        (topics(under: prefix).compactMap { topicRecords.message($0, epoch: epoch) }, globalSequence)
+        (positions(under: prefix).compactMap { records.message(at: Int($0), epoch: epoch) }, globalSequence)
     }
 
-    /// The retained topics under `prefix` in byte order; without `compacting`, forgotten topics may be among them.
-    private func topics(under prefix: String, compacting: Bool = true) -> ArraySlice<String> {
+    public func retainedMessage(_ topic: String) -> BusMessage? {
+        records.position(of: topic).flatMap { records.message(at: $0, epoch: epoch) }
+    }
+
+    /// The positions of the retained topics under `prefix`, in topic byte order; without `compacting`, forgotten
+    /// topics may be among them.
+    private func positions(under prefix: String, compacting: Bool = true) -> ArraySlice<Int32> {
         updateTopicIndex(compacting: compacting)
-        let sorted = sortedTopics
-        // Every topic (a re-publish cycle, a whole snapshot): no comparisons. Generic `starts(with:)` on each of
-        // 16 385 topics cost 4 000 instructions a topic, every cycle.
+        let sorted = sortedPositions
+        // Every topic (a re-publish cycle, a whole snapshot): no comparisons.
         if prefix.isEmpty { return sorted[...] }
-        let first = Self.lowerBound(sorted) { Self.precedes($0, prefix) }
+        let first = lowerBound(sorted[...]) { Self.precedes($0, prefix) }
         // Topics with the prefix are contiguous from `first`: the end is the first one after them that lacks it.
-        let end = first + Self.lowerBound(sorted[first...]) { Self.hasBytePrefix($0, prefix) }
+        let end = first + lowerBound(sorted[first...]) { Self.hasBytePrefix($0, prefix) }
         return sorted[first..<end]
     }
 
-    /// The first index in `sorted` where `before` turns false (it must be true, then false).
-    private static func lowerBound(_ sorted: ArraySlice<String>, _ before: (String) -> Bool) -> Int {
+    /// The first index in `sorted` where `before` (of the topic) turns false (it must be true, then false).
+    private func lowerBound(_ sorted: ArraySlice<Int32>, _ before: (String) -> Bool) -> Int {
         var low = 0, high = sorted.count
         while low < high {
             let middle = (low + high) / 2
-            if before(sorted[sorted.startIndex + middle]) { low = middle + 1 } else { high = middle }
+            if before(records[Int(sorted[sorted.startIndex + middle])].topic) { low = middle + 1 } else { high = middle }
         }
         return low
     }
-
-    private static func lowerBound(_ sorted: [String], _ before: (String) -> Bool) -> Int { lowerBound(sorted[...], before) }
 
     /// Byte prefix, as ZeroMQ subscriptions match (not `hasPrefix`, which compares characters).
     private static func hasBytePrefix(_ topic: String, _ prefix: String) -> Bool {
@@ -148,39 +175,40 @@ public final class BusPublisher {
 
     private static func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
 
-    /// Merges the topics that appeared since the last look-up into `sortedTopics` (dropping forgotten ones on the
-    /// way) or, with `compacting` and nothing new, drops the forgotten ones.
+    private func precedes(_ a: Int32, _ b: Int32) -> Bool { Self.precedes(records[Int(a)].topic, records[Int(b)].topic) }
+
+    /// Merges the topics that appeared since the last look-up into `sortedPositions` (dropping forgotten ones on
+    /// the way) or, with `compacting` and nothing new, drops the forgotten ones.
     private func updateTopicIndex(compacting: Bool) {
-        if !addedTopics.isEmpty {
-            addedTopics.sort(by: Self.precedes)
-            var merged: [String] = []
-            merged.reserveCapacity(sortedTopics.count + addedTopics.count)
+        if !addedPositions.isEmpty {
+            var added = addedPositions
+            addedPositions = []
+            added.sort(by: precedes)
+            var merged: [Int32] = []
+            merged.reserveCapacity(sortedPositions.count + added.count)
             var old = 0, new = 0
-            while old < sortedTopics.count || new < addedTopics.count {
-                let next: String
-                if new == addedTopics.count || (old < sortedTopics.count && Self.precedes(sortedTopics[old], addedTopics[new])) {
-                    next = sortedTopics[old]
+            while old < sortedPositions.count || new < added.count {
+                let next: Int32
+                if new == added.count || (old < sortedPositions.count && precedes(sortedPositions[old], added[new])) {
+                    next = sortedPositions[old]
                     old += 1
                 } else {
-                    next = addedTopics[new]
+                    next = added[new]
                     new += 1
                 }
                 // A topic forgotten and retained again is in both lists; a forgotten one is not retained.
-                guard topicRecords.isRetained(next), merged.last != next else { continue }
+                guard records.isRetained(Int(next)), merged.last != next else { continue }
                 merged.append(next)
             }
-            topicIndexWork += sortedTopics.count + addedTopics.count
-            sortedTopics = merged
-            addedTopics.removeAll(keepingCapacity: false)
+            topicIndexWork += sortedPositions.count + added.count
+            sortedPositions = merged
             holdsForgotten = false
         } else if compacting, holdsForgotten {
-            topicIndexWork += sortedTopics.count
-            sortedTopics.removeAll { !topicRecords.isRetained($0) }
+            topicIndexWork += sortedPositions.count
+            sortedPositions.removeAll { !records.isRetained(Int($0)) }
             holdsForgotten = false
         }
     }
-
-    public func retainedMessage(_ topic: String) -> BusMessage? { topicRecords.message(topic, epoch: epoch) }
 
     /// Reads pending subscription messages (byte 1 = subscribe, 0 = unsubscribe, then the prefix).
     public func drainSubscriptions() {
@@ -195,32 +223,42 @@ public final class BusPublisher {
     /// (frame relay). Never blocks: `.wouldBlock` when a subscriber's queue is full (nothing sent to it).
     public func publish(_ topic: String, _ body: JSONValue, source: String, attachment: ZMQSharedBuffer) -> ZMQSocket.SendResult {
         globalSequence += 1
-        let sequence = topicRecords.nextSequence(topic).sequence
+        let position = records.positionAdding(topic)
+        records[position].sequence += 1
         let header = BusHeader(
-            sequence: sequence, globalSequence: globalSequence, epoch: epoch,
-            timestampMilliseconds: Int64((clock() * 1000).rounded()), source: source, refresh: false)
-        let frames: [ZMQFrame] = [.bytes(Array(topic.utf8)), .bytes(Array(header.json.rendered().utf8)), .bytes(Array(body.rendered().utf8)), .shared(attachment)]
+            sequence: records[position].sequence, globalSequence: globalSequence, epoch: epoch,
+            timestampMilliseconds: now(), source: source, refresh: false)
+        let frames: [ZMQFrame] = [.bytes(Array(topic.utf8)), .bytes(Array(header.rendered.utf8)), .bytes(Array(body.rendered().utf8)), .shared(attachment)]
         let result = (try? socket.send(frames)) ?? .wouldBlock
         if result == .sent { counters.published += 1 } else { counters.sendFailures += 1 }
         return result
     }
 
-    @discardableResult
-    private func send(topic: String, body: String, source: String, retain: Bool, refresh: Bool) -> BusMessage {
-        globalSequence += 1
-        let (topic, sequence) = topicRecords.nextSequence(topic)
-        let header = BusHeader(
-            sequence: sequence, globalSequence: globalSequence, epoch: epoch,
-            timestampMilliseconds: Int64((clock() * 1000).rounded()), source: source, refresh: refresh)
-        let message = BusMessage(topic: topic, header: header, body: body)
-        if retain {
-            if topicRecords.retain(topic, header: header, body: body) { addedTopics.append(topic) }
-        }
-        do {
-            if try socket.send(message.frames) != .sent { counters.sendFailures += 1 } else { counters.published += 1 }
-        } catch {
+    private func now() -> Int64 { Int64((clock() * 1000).rounded()) }
+
+    /// Sends topic, header and body as one message. The header is rendered into `headerBuffer` and every frame is
+    /// copied straight from its string's bytes: no string, array or message value is built per message.
+    private func transmit(topic: String, sequence: UInt64, timestampMilliseconds: Int64, source: String, refresh: Bool, body: String) {
+        var topic = topic, body = body, source = source
+        let first = topic.withUTF8 { try? socket.send(part: UnsafeRawBufferPointer($0), more: true) }
+        guard first == .sent else {
             counters.sendFailures += 1
+            return
         }
-        return message
+        source.withUTF8 { sourceBytes in
+            if epochIsPlain, sourceBytes.count <= Self.plainSourceLimit, BusHeader.isPlain(sourceBytes) {
+                let length = BusHeader.writePlain(
+                    sequence: sequence, globalSequence: globalSequence, epoch: UnsafeBufferPointer(epochBytes),
+                    timestampMilliseconds: timestampMilliseconds, source: sourceBytes, refresh: refresh, into: headerBuffer)
+                _ = try? socket.send(part: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(headerBuffer)[..<length]), more: true)
+            } else {
+                let header = BusHeader(
+                    sequence: sequence, globalSequence: globalSequence, epoch: epoch,
+                    timestampMilliseconds: timestampMilliseconds, source: String(decoding: sourceBytes, as: UTF8.self), refresh: refresh)
+                _ = Array(header.json.rendered().utf8).withUnsafeBytes { try? socket.send(part: $0, more: true) }
+            }
+        }
+        _ = body.withUTF8 { try? socket.send(part: UnsafeRawBufferPointer($0), more: false) }
+        counters.published += 1
     }
 }

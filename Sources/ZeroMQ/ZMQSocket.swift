@@ -89,6 +89,14 @@ public final class ZMQSocket: @unchecked Sendable {
         return .sent
     }
 
+    /// One frame of a multipart message, copied; `more` when frames follow. Never blocks. Once the first frame of a
+    /// message is accepted the rest are (libzmq queues a message whole or not at all).
+    @discardableResult
+    public func send(part bytes: UnsafeRawBufferPointer, more: Bool) throws(ZMQError) -> SendResult {
+        guard let result = sendFrame(bytes, more: more) else { return .sent }
+        return try result.get()
+    }
+
     /// Sends frames that are either copied or shared (`zmq_msg_init_data`: libzmq keeps a reference to the
     /// buffer until it has written the message, then releases it on its I/O thread).
     @discardableResult

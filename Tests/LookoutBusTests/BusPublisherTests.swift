@@ -48,6 +48,16 @@ struct BusPublisherTests {
         #expect(try subscriber.receive(timeoutMilliseconds: 100) == nil, "monitor 70 leaked into a monitor 7 subscription")
     }
 
+    @Test("monitor topics are the prefix and the kind, for any id")
+    func monitorTopicNames() {
+        for id in [0, 7, 9, 10, 70, 4096, 99_999, Int.max, -3] {
+            for kind in MonitorTopic.allCases {
+                #expect(BusTopic.monitor(id, kind) == "zm.monitor.\(id).\(kind.rawValue)")
+                #expect(BusTopic.monitor(id, kind).hasPrefix(BusTopic.monitorPrefix(id)))
+            }
+        }
+    }
+
     @Test("snapshots hold the last message of each retained topic and the gseq to resume from; refresh re-numbers")
     func snapshotAndRefresh() throws {
         let publisher = try BusPublisher(context: context, endpoints: [endpoint()], sendHighWaterMark: 100, epoch: "e", clock: { 0 })
