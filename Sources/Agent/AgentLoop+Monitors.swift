@@ -15,7 +15,8 @@ extension AgentLoop {
     func discover(now: Double) {
         if mapWatch?.isWatching != true { mapWatch = MapDirectoryWatch(directory: context.mapDirectory) }
         let ids = Self.monitorIDs(context: context, wanted: configuration.zoneMinder.monitors)
-        for id in ids.sorted() where monitors[id] == nil {
+        // Only the newcomers are sorted (in id order, as the poll order is): every 2 s all of them were.
+        for id in ids.filter({ monitors[$0] == nil }).sorted() {
             monitors[id] = TrackedMonitor(id: id, follower: context.follower(id), row: context.monitorRows[id])
         }
         let databaseKnows = catalog != nil && !context.monitorRows.isEmpty

@@ -72,6 +72,8 @@ final class AgentLoop: @unchecked Sendable {
     /// The MQTT bridge's counters (HEALTH's `mqtt`); nil when the bridge is off. Set before `run()`.
     var mqttStatus: MQTTBridgeStatus?
     private let stopRequested = Atomic<Bool>(false)
+    /// What `run()` waits on between ticks: the control and bus sockets, rendered HEALTH, relay wake-ups.
+    private let waitSet: ZMQWaitSet
 
     init(
         configuration: AgentConfiguration, context: ZoneMinderContext, zmq: ZMQContext, logger: Logger,
@@ -95,6 +97,9 @@ final class AgentLoop: @unchecked Sendable {
                 sendHighWaterMark: Self.sendHighWaterMark(configured: bus.sendHighWaterMark, monitors: monitorsAtStart), epoch: epoch,
                 clock: { WallClock.seconds() })
             control = try ControlServer(context: zmq, endpoint: bus.control)
+            waitSet = try ZMQWaitSet(
+                sockets: [control.pollSocket, publisher.pollSocket],
+                descriptors: [healthRenderThread.descriptor, channelSet.relayWakeDescriptor])
             for endpoint in [bus.publish, bus.control] {
                 try RuntimeDirectory.finish(endpoint, mode: bus.socketMode, group: bus.group)
             }
@@ -215,15 +220,11 @@ final class AgentLoop: @unchecked Sendable {
             // is due; polled relays (ZoneMinder monitors) end the wait when their next frame is due, rounded up.
             let relayDue = relayFrames(now: now)
             let waitMilliseconds = max(0, Int(((min(due, relayDue) - clock.now) * 1000).rounded(.up)))
-            let ready = try? ZMQPoll.wait(
-                [control.pollSocket, publisher.pollSocket],
-                descriptors: [(healthRenderThread.descriptor, false), (channelSet.relayWakeDescriptor, false)],
-                timeoutMilliseconds: min(waitMilliseconds, 1000))
-            let readable = ready?.sockets ?? [false, false]
-            if ready?.descriptors.first?.readable == true { collectRenderedHealth() }
-            if ready?.descriptors.last?.readable == true { relayWoken(now: WallClock.seconds()) }
-            if readable[0] { control.servePending(clock: { clock.now }, handle) }
-            if readable[1] { publisher.drainSubscriptions() }
+            let ready = waitSet.wait(timeoutMilliseconds: min(waitMilliseconds, 1000))
+            if ready.descriptor(0) { collectRenderedHealth() }
+            if ready.descriptor(1) { relayWoken(now: WallClock.seconds()) }
+            if ready.socket(0) { control.servePending(clock: { clock.now }, handle) }
+            if ready.socket(1) { publisher.drainSubscriptions() }
         }
         notifier.stopping()
         channelSet.stopRelayWaiters()

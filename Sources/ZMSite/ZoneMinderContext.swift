@@ -122,7 +122,7 @@ public struct ZoneMinderContext: Sendable {
         return ids.sorted()
     }
 
-    /// Ids of the `zm.mmap.<id>` files in `directory`.
+    /// The ids of the `zm.mmap.<id>` files in `directory`, in directory order.
     public static func segmentIDs(in directory: String, source: String) throws(ZMSiteError) -> [Int] {
         guard let stream = opendir(directory) else {
             throw ZMSiteError("cannot list \(directory) (\(source)): \(String(cString: strerror(errno)))")
@@ -134,7 +134,7 @@ public struct ZoneMinderContext: Sendable {
         while let entry = readdir(stream) {
             if let id = withUnsafeBytes(of: entry.pointee.d_name, { segmentID(fileName: $0) }) { ids.append(id) }
         }
-        return ids.sorted()
+        return ids
     }
 
     /// `monitorID` of a `zm.mmap.<id>` file name given as NUL-terminated bytes; nil for any other name.

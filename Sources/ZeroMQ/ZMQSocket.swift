@@ -6,6 +6,9 @@ public final class ZMQSocket: @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
     private let context: ZMQContext
     private var closed = false
+    /// Used since `ZMQWaitSet` last asked libzmq for its events: its `ZMQ_FD` is edge-triggered, and a send or a
+    /// receive may have taken the signal of a message still waiting, so the next wait asks first.
+    var usedSinceEventsCheck = true
 
     public init(_ context: ZMQContext, _ type: ZMQSocketType) throws(ZMQError) {
         guard let handle = zmq_socket(context.handle, type.raw) else { throw ZMQError("zmq_socket") }
@@ -115,12 +118,14 @@ public final class ZMQSocket: @unchecked Sendable {
 
     /// `nil` when the frame was queued; otherwise how the send ended (`.wouldBlock` or an error).
     private func sendFrame(_ bytes: UnsafeRawBufferPointer, more: Bool) -> Result<SendResult, ZMQError>? {
+        usedSinceEventsCheck = true
         let flags = ZMQ_DONTWAIT | (more ? ZMQ_SNDMORE : 0)
         guard zmq_send(handle, bytes.baseAddress, bytes.count, flags) < 0 else { return nil }
         return Self.sendFailure()
     }
 
     private func sendShared(_ buffer: ZMQSharedBuffer, more: Bool) -> Result<SendResult, ZMQError>? {
+        usedSinceEventsCheck = true
         var message = zmq_msg_t()
         let reference = Unmanaged.passRetained(buffer).toOpaque()
         let initialised = zmq_msg_init_data(&message, buffer.baseAddress, buffer.count, { _, hint in
@@ -147,24 +152,44 @@ public final class ZMQSocket: @unchecked Sendable {
 
     /// Receives one multipart message; `nil` when none arrives within `timeoutMilliseconds` (0: don't wait, -1: forever).
     public func receive(timeoutMilliseconds: Int = -1) throws(ZMQError) -> [[UInt8]]? {
-        if timeoutMilliseconds >= 0 {
+        // 0: one non-blocking receive (libzmq processes its pending commands first), not a zmq_poll and a receive.
+        if timeoutMilliseconds > 0 {
             guard try waitReadable(timeoutMilliseconds: timeoutMilliseconds) else { return nil }
         }
+        usedSinceEventsCheck = true
         var frames: [[UInt8]] = []
         var message = zmq_msg_t()
         zmq_msg_init(&message)
         defer { zmq_msg_close(&message) }
         repeat {
-            let size = zmq_msg_recv(&message, handle, 0)
+            let size = zmq_msg_recv(&message, handle, frames.isEmpty && timeoutMilliseconds == 0 ? ZMQ_DONTWAIT : 0)
             if size < 0 {
                 let error = zmq_errno()
-                if error == EINTR && frames.isEmpty { return nil }
+                if (error == EINTR || error == EAGAIN) && frames.isEmpty { return nil }
                 throw ZMQError("zmq_msg_recv", errno: error)
             }
             let data = zmq_msg_data(&message)
             frames.append(Array(UnsafeRawBufferPointer(start: data, count: Int(size))))
         } while zmq_msg_more(&message) == 1
         return frames
+    }
+
+    /// `ZMQ_EVENTS` has `ZMQ_POLLIN`: a message can be received now. Processes libzmq's pending commands, which is
+    /// what resets the socket's `ZMQ_FD`.
+    var hasInput: Bool {
+        usedSinceEventsCheck = false
+        var events: Int32 = 0
+        var size = MemoryLayout<Int32>.size
+        guard zmq_getsockopt(handle, ZMQ_EVENTS, &events, &size) == 0 else { return false }
+        return events & Int32(ZMQ_POLLIN) != 0
+    }
+
+    /// The descriptor libzmq signals (edge-triggered) when the socket may have events; see `ZMQWaitSet`.
+    var signalDescriptor: Int32? {
+        var descriptor: Int32 = -1
+        var size = MemoryLayout<Int32>.size
+        guard zmq_getsockopt(handle, ZMQ_FD, &descriptor, &size) == 0 else { return nil }
+        return descriptor
     }
 
     /// True when a message can be received now or arrives within the timeout.

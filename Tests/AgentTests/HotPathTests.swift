@@ -114,6 +114,6 @@ struct SegmentNameTests {
         let names = ["zm.mmap.1", "zm.mmap.011", "zm.mmap.+3", "zm.mmap.12", "zm.mmap.1234567890", "zm.mmap.123456789",
                      "zm.mmap.", "zm.mmap.7x", "zm.mmap.0", "other", "zm.mmap"]
         for name in names { close(open("\(directory)/\(name)", O_CREAT | O_WRONLY, 0o600)) }
-        #expect(try ZoneMinderContext.segmentIDs(in: directory, source: "test") == [1, 12, 123_456_789])
+        #expect(try ZoneMinderContext.segmentIDs(in: directory, source: "test").sorted() == [1, 12, 123_456_789])
     }
 }
