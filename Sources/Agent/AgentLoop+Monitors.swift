@@ -1,19 +1,22 @@
 import LookoutHealth
 import Logging
-import ZMSite
 import LookoutBus
 import LookoutJSON
 import MonitorState
 import ZMConfig
 import ZMSite
 import ZMShm
+import ZeroMQ
 
 extension AgentLoop {
     /// Starts following monitors that appeared (a segment file or an active Monitors row) and drops monitors that
     /// ZoneMinder's database no longer lists as running whose segment is gone. A monitor with neither a segment file
     /// nor any Monitors row (a deleted stray `zm.mmap.<id>`) is dropped once it has been missing for `forgetGrace`.
     func discover(now: Double) {
-        if mapWatch?.isWatching != true { mapWatch = MapDirectoryWatch(directory: context.mapDirectory) }
+        if mapWatch?.isWatching != true {
+            mapWatch = MapDirectoryWatch(directory: context.mapDirectory)
+            takeMapChanges()
+        }
         let ids = Self.monitorIDs(context: context, wanted: configuration.zoneMinder.monitors)
         // Only the newcomers are sorted (in id order, as the poll order is): every 2 s all of them were.
         for id in ids.filter({ monitors[$0] == nil }).sorted() {
@@ -42,6 +45,14 @@ extension AgentLoop {
         for row in context.monitorRows.values where row.enabled && row.function != "None" { ids.insert(row.id) }
         if !wanted.isEmpty { ids = ids.intersection(wanted).union(wanted) }
         return ids
+    }
+
+    /// Reads what inotify has (its first read says "everything": nothing is known from before the watch began).
+    /// Called when the loop's wait sees the descriptor readable, so a tick costs no read when nothing happened.
+    func takeMapChanges() {
+        guard let watch = mapWatch, watch.isWatching else { return }
+        mapChanges.merge(watch.take())
+        if !watch.isWatching { waitSet.setDescriptor(2, -1) }
     }
 
     /// How long a monitor with neither a segment file nor a Monitors row is kept: `agent.forget_missing_seconds`, else
@@ -74,10 +85,10 @@ extension AgentLoop {
         let clock = MonotonicClock()
         let started = clock.now
         var checkEvery: UInt64 = 0
-        var changes = MapDirectoryWatch.Changes(ids: [], everything: false)
+        let changes = mapChanges
+        mapChanges = MapDirectoryWatch.Changes()
         if let watch = mapWatch, watch.isWatching {
             // A path is stat'ed only after inotify saw its file change; a new segment is followed at once.
-            changes = watch.take()
             if changes.ids.contains(where: { monitors[$0] == nil }) { discover(now: now) }
         } else {
             // Without inotify each path is stat'ed once a second, spread over the ticks (see SegmentFollower.poll).

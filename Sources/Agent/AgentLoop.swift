@@ -21,7 +21,11 @@ final class AgentLoop: @unchecked Sendable {
     let control: ControlServer
     let catalog: MonitorCatalog?
     /// nil: inotify unavailable, each path is stat'ed once a second instead.
-    var mapWatch: MapDirectoryWatch?
+    var mapWatch: MapDirectoryWatch? {
+        didSet { waitSet.setDescriptor(2, mapWatch?.descriptor ?? -1) }
+    }
+    /// What inotify reported since the last poll tick, read as soon as the loop's wait saw it.
+    var mapChanges = MapDirectoryWatch.Changes()
     let notifier = SystemdNotifier()
     let logger: Logger
     let logging: AgentLogging?
@@ -72,8 +76,8 @@ final class AgentLoop: @unchecked Sendable {
     /// The MQTT bridge's counters (HEALTH's `mqtt`); nil when the bridge is off. Set before `run()`.
     var mqttStatus: MQTTBridgeStatus?
     private let stopRequested = Atomic<Bool>(false)
-    /// What `run()` waits on between ticks: the control and bus sockets, rendered HEALTH, relay wake-ups.
-    private let waitSet: ZMQWaitSet
+    /// What `run()` waits on between ticks: the control and bus sockets, rendered HEALTH, relay wake-ups, inotify.
+    let waitSet: ZMQWaitSet
 
     init(
         configuration: AgentConfiguration, context: ZoneMinderContext, zmq: ZMQContext, logger: Logger,
@@ -99,7 +103,7 @@ final class AgentLoop: @unchecked Sendable {
             control = try ControlServer(context: zmq, endpoint: bus.control)
             waitSet = try ZMQWaitSet(
                 sockets: [control.pollSocket, publisher.pollSocket],
-                descriptors: [healthRenderThread.descriptor, channelSet.relayWakeDescriptor])
+                descriptors: [healthRenderThread.descriptor, channelSet.relayWakeDescriptor, -1])
             for endpoint in [bus.publish, bus.control] {
                 try RuntimeDirectory.finish(endpoint, mode: bus.socketMode, group: bus.group)
             }
@@ -114,6 +118,9 @@ final class AgentLoop: @unchecked Sendable {
         } else {
             catalog = nil
         }
+        // Observers do not run in init.
+        waitSet.setDescriptor(2, mapWatch?.descriptor ?? -1)
+        takeMapChanges()
     }
 
     /// The state numbering per layout, resolved once (resolving builds a description string).
@@ -189,23 +196,23 @@ final class AgentLoop: @unchecked Sendable {
                 applyCatalog()
                 discover(now: now)
                 discoverChannels(now: now)
-                nextDiscovery = tick + agent.discoverySeconds
+                nextDiscovery = Self.following(nextDiscovery, every: agent.discoverySeconds, after: tick)
             }
             if tick >= nextFPS {
                 publishFPS(now: now)
                 publishChannelFPS(now: now)
-                nextFPS = tick + agent.fpsSeconds
+                nextFPS = Self.following(nextFPS, every: agent.fpsSeconds, after: tick)
             }
             if tick >= nextRefresh {
                 // Paced: a burst of every retained topic at once overflows the send queue of a subscriber that
                 // reads as fast as it can (5 408 messages in one tick at 4 096 monitors).
                 let topics = publisher.beginRefreshCycle()
                 refreshPerTick = Self.refreshPerTick(topics: topics, refreshSeconds: agent.refreshSeconds, pollHz: agent.pollHz)
-                nextRefresh = tick + agent.refreshSeconds
+                nextRefresh = Self.following(nextRefresh, every: agent.refreshSeconds, after: tick)
             }
             if tick >= nextHeartbeat {
                 publishHeartbeat(now: now)
-                nextHeartbeat = tick + agent.heartbeatSeconds
+                nextHeartbeat = Self.following(nextHeartbeat, every: agent.heartbeatSeconds, after: tick)
             }
             if tick >= releaseStartupPagesAt {
                 releaseStartupPagesAt = .infinity
@@ -213,9 +220,12 @@ final class AgentLoop: @unchecked Sendable {
             }
             if tick >= nextStatus {
                 updateStatus()
-                nextStatus = tick + 5
+                nextStatus = Self.following(nextStatus, every: 5, after: tick)
             }
-            let due = min(nextPoll, nextHeartbeat, nextRefresh, nextFPS, nextDiscovery, nextStatus)
+            let timers = min(nextHeartbeat, nextRefresh, nextFPS, nextDiscovery, nextStatus)
+            // A timer due less than a tick (at most 100 ms) before the next poll runs with it: one wake-up per tick,
+            // not one more per timer (a wake-up of this loop costs about as much as polling 100 monitors).
+            let due = timers < nextPoll - min(pollInterval, 0.1) ? timers : nextPoll
             // Frame relay (AgentLoop+Channels): a TS channel's waiter thread makes `relayWake` readable when a frame
             // is due; polled relays (ZoneMinder monitors) end the wait when their next frame is due, rounded up.
             let relayDue = relayFrames(now: now)
@@ -223,6 +233,7 @@ final class AgentLoop: @unchecked Sendable {
             let ready = waitSet.wait(timeoutMilliseconds: min(waitMilliseconds, 1000))
             if ready.descriptor(0) { collectRenderedHealth() }
             if ready.descriptor(1) { relayWoken(now: WallClock.seconds()) }
+            if ready.descriptor(2) { takeMapChanges() }
             if ready.socket(0) { control.servePending(clock: { clock.now }, handle) }
             if ready.socket(1) { publisher.drainSubscriptions() }
         }
@@ -232,6 +243,15 @@ final class AgentLoop: @unchecked Sendable {
         publisher.close()
         control.close()
         logger.info("stopped", metadata: ["polls": "\(polls)", "published": "\(publisher.counters.published)"])
+    }
+}
+
+extension AgentLoop {
+    /// A periodic timer's next due time after it ran at `tick`: one period after it was due (a timer run late with
+    /// a poll tick keeps its rate), or one period from now when it fell a whole period behind (a stall).
+    static func following(_ due: Double, every period: Double, after tick: Double) -> Double {
+        let next = due + period
+        return next > tick ? next : tick + period
     }
 }
 

@@ -13,6 +13,11 @@ final class MapDirectoryWatch {
         var ids: Set<Int> = []
         /// Events were lost (queue overflow) or the watch ended: check every path.
         var everything = false
+
+        mutating func merge(_ other: Changes) {
+            ids.formUnion(other.ids)
+            everything = everything || other.everything
+        }
     }
 
     private static let prefix = Array("zm.mmap.".utf8)
@@ -37,6 +42,10 @@ final class MapDirectoryWatch {
     }
 
     deinit { close(fd) }
+
+    /// Readable when events wait: the loop includes it in its wait and calls `take()` when it fires (-1 once the
+    /// watch ended).
+    var descriptor: Int32 { isWatching ? fd : -1 }
 
     func take() -> Changes {
         var changes = Changes()

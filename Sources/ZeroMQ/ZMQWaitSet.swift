@@ -47,6 +47,11 @@ public final class ZMQWaitSet {
 
     deinit { pollDescriptors.deallocate() }
 
+    /// Replaces the descriptor at `index` of those given at `init` (-1: none; poll(2) skips it).
+    public func setDescriptor(_ index: Int, _ descriptor: Int32) {
+        pollDescriptors[sockets.count + index].fd = descriptor
+    }
+
     /// Waits up to `timeoutMilliseconds` (0: not at all) for a socket to hold a message or a descriptor to become
     /// readable. An interrupted wait (EINTR) returns what was ready before it.
     public func wait(timeoutMilliseconds: Int) -> Ready {
