@@ -31,20 +31,27 @@ extension AgentLoop {
     }
 
     func publishHeartbeat(now: Double) {
-        publisher.publish(BusTopic.heartbeat, heartbeatBody(now: now), source: "agent", retain: false)
+        publisher.publish(BusTopic.heartbeat, rendered: heartbeatBody(now: now), source: "agent", retain: false)
     }
 
-    private func heartbeatBody(now: Double) -> JSONValue {
+    private func heartbeatBody(now: Double) -> String {
         let counts = monitorCounts()
         let counters = publisher.counters
-        return .object([
-            ("uptime", .double(MessageBodies.milliseconds(uptime))), ("monitors", .from(monitors.count)),
-            ("available", .from(counts.available)), ("stale", .from(counts.stale)), ("alarmed", .from(counts.alarmed)),
-            ("polls", .uint(polls)), ("poll_hz", .double(configuration.agent.pollHz)),
-            ("last_poll_us", .from(Int(lastPollSeconds * 1_000_000))), ("overruns", .uint(overruns)),
-            ("subscriptions", .from(counters.subscriptions)), ("published", .uint(counters.published)),
-            ("send_failures", .uint(counters.sendFailures)), ("gseq", .uint(publisher.globalSequence)),
-        ])
+        var json = JSONWriter()
+        json.member("uptime", thousandths: MessageBodies.milliseconds(uptime))
+        json.member("monitors", monitors.count)
+        json.member("available", counts.available)
+        json.member("stale", counts.stale)
+        json.member("alarmed", counts.alarmed)
+        json.member("polls", polls)
+        json.member("poll_hz", configuration.agent.pollHz)
+        json.member("last_poll_us", Int(lastPollSeconds * 1_000_000))
+        json.member("overruns", overruns)
+        json.member("subscriptions", counters.subscriptions)
+        json.member("published", counters.published)
+        json.member("send_failures", counters.sendFailures)
+        json.member("gseq", publisher.globalSequence)
+        return json.finished()
     }
 
     func monitorCounts() -> (available: Int, stale: Int, alarmed: Int) {
@@ -52,7 +59,7 @@ extension AgentLoop {
         for monitor in monitors.values {
             if monitor.available { available += 1 }
             if monitor.stale { stale += 1 }
-            if monitor.observation?.state?.isAlarmed == true { alarmed += 1 }
+            if monitor.alarmed { alarmed += 1 }
         }
         return (available, stale, alarmed)
     }

@@ -20,7 +20,8 @@ extension AgentLoop {
         let ids = Self.monitorIDs(context: context, wanted: configuration.zoneMinder.monitors)
         // Only the newcomers are sorted (in id order, as the poll order is): every 2 s all of them were.
         for id in ids.filter({ monitors[$0] == nil }).sorted() {
-            monitors[id] = TrackedMonitor(id: id, follower: context.follower(id), row: context.monitorRows[id])
+            monitors[id] = TrackedMonitor(
+                id: id, follower: context.follower(id), row: context.monitorRows[id], topics: .init(id, publisher))
         }
         let databaseKnows = catalog != nil && !context.monitorRows.isEmpty
         for (id, monitor) in monitors {
@@ -61,7 +62,7 @@ extension AgentLoop {
 
     private func remove(_ monitor: TrackedMonitor, now: Double, reason: String) {
         let id = monitor.id
-        publisher.publish(BusTopic.monitor(id, .liveness), rendered: MessageBodies.removed(monitor, time: now), source: "zm", retain: false)
+        publisher.publish(monitor.topics.liveness, rendered: MessageBodies.removed(monitor, time: now), source: "zm", retain: false)
         publisher.forget(prefix: BusTopic.monitorPrefix(id))
         monitors[id] = nil
         logger.info("monitor removed", metadata: ["monitor": "\(id)", "reason": "\(reason)"])
@@ -248,20 +249,20 @@ extension AgentLoop {
         if liveness {
             // The most significant change of this poll names it (a recovery outranks the stale flag it clears).
             monitor.livenessReason = reasons.first ?? monitor.livenessReason
-            publisher.publish(BusTopic.monitor(id, .liveness), rendered: MessageBodies.liveness(monitor, time: now), source: "zm", retain: true)
+            publisher.publish(monitor.topics.liveness, rendered: MessageBodies.liveness(monitor, time: now), source: "zm", retain: true)
         }
         if state {
             let layout = monitor.observation?.status?.layout ?? .zm136
             let body = MessageBodies.state(monitor, previous: previousState, time: now, numbering: numbering(for: layout))
-            publisher.publish(BusTopic.monitor(id, .state), rendered: body, source: "zm", retain: true)
+            publisher.publish(monitor.topics.state, rendered: body, source: "zm", retain: true)
         }
         for body in events {
-            publisher.publish(BusTopic.monitor(id, .event), rendered: body, source: "zm", retain: false)
+            publisher.publish(monitor.topics.event, rendered: body, source: "zm", retain: false)
         }
         if trigger {
             let data = try? monitor.follower.segment?.causes().trigger
             publisher.publish(
-                BusTopic.monitor(id, .trigger), rendered: MessageBodies.trigger(monitor, previous: previousTrigger, time: now, data: data),
+                monitor.topics.trigger, rendered: MessageBodies.trigger(monitor, previous: previousTrigger, time: now, data: data),
                 source: "zm", retain: true)
         }
     }
@@ -294,8 +295,7 @@ extension AgentLoop {
     func publishFPS(now: Double) {
         refreshObservations(now: now)
         for monitor in pollOrder where monitor.available {
-            let id = monitor.id
-            publisher.publish(BusTopic.monitor(id, .fps), rendered: MessageBodies.fps(monitor, time: now), source: "zm", retain: true)
+            publisher.publish(monitor.topics.fps, rendered: MessageBodies.fps(monitor, time: now), source: "zm", retain: true)
         }
     }
 }

@@ -1,3 +1,4 @@
+import LookoutBus
 import MonitorState
 import ZMConfig
 import ZMShm
@@ -14,7 +15,17 @@ final class TrackedMonitor {
         set { rowBox = newValue.map(OutOfLine.init) }
     }
     private var rowBox: OutOfLine<ZMMonitorRow>?
-    var observation: MonitorObservation?
+    var observation: MonitorObservation? {
+        didSet {
+            available = observation?.available ?? false
+            stale = observation?.stale ?? true
+            alarmed = observation?.state?.isAlarmed ?? false
+        }
+    }
+    /// From `observation`, kept beside it: counting them over every monitor (each heartbeat) copies no observation.
+    private(set) var available = false
+    private(set) var stale = true
+    private(set) var alarmed = false
     /// The event open now, if any; kept out of line (a box) because most monitors have none most of the time.
     var openEvent: OpenEvent? {
         get { openEventBox?.value }
@@ -45,13 +56,27 @@ final class TrackedMonitor {
         init(_ value: Value) { self.value = value }
     }
 
-    init(id: Int, follower: SegmentFollower, row: ZMMonitorRow?) {
+    /// Its bus topics, registered when it was found (20 bytes; publishing builds no topic string).
+    let topics: MonitorTopics
+
+    struct MonitorTopics {
+        let state, event, trigger, liveness, fps: BusPublisher.TopicHandle
+
+        init(_ id: Int, _ publisher: BusPublisher) {
+            state = publisher.handle(BusTopic.monitor(id, .state))
+            event = publisher.handle(BusTopic.monitor(id, .event))
+            trigger = publisher.handle(BusTopic.monitor(id, .trigger))
+            liveness = publisher.handle(BusTopic.monitor(id, .liveness))
+            fps = publisher.handle(BusTopic.monitor(id, .fps))
+        }
+    }
+
+    init(id: Int, follower: SegmentFollower, row: ZMMonitorRow?, topics: MonitorTopics) {
         self.id = id
+        self.topics = topics
         self.follower = follower
         self.tracker = MonitorTracker(monitorID: id)
         self.row = row
     }
 
-    var available: Bool { observation?.available ?? false }
-    var stale: Bool { observation?.stale ?? true }
 }

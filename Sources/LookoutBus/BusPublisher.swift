@@ -71,12 +71,25 @@ public final class BusPublisher {
 
     /// `body`: JSON text rendered by the caller (`JSONWriter`).
     public func publish(_ topic: String, rendered body: String, source: String, retain: Bool) {
+        publish(handle(topic), rendered: body, source: source, retain: retain)
+    }
+
+    /// A topic registered once and then published by handle: no topic string is built or looked up per message
+    /// (the agent keeps one per monitor topic). Registering does not publish.
+    public struct TopicHandle: Sendable, Equatable {
+        fileprivate let position: Int32
+    }
+
+    public func handle(_ topic: String) -> TopicHandle { TopicHandle(position: Int32(records.positionAdding(topic))) }
+
+    public func publish(_ topic: TopicHandle, rendered body: String, source: String, retain: Bool) {
         globalSequence += 1
         let timestamp = now()
         let sent = records.record(
-            topic, body: body, retain: retain, globalSequence: globalSequence, timestampMilliseconds: timestamp, source: source)
-        if sent.newlyRetained { addedPositions.append(Int32(sent.position)) }
-        transmit(topic: topic, sequence: sent.sequence, timestampMilliseconds: timestamp, source: source, refresh: false, body: body)
+            at: Int(topic.position), body: body, retain: retain, globalSequence: globalSequence,
+            timestampMilliseconds: timestamp, source: source)
+        if sent.newlyRetained { addedPositions.append(topic.position) }
+        transmit(topic: sent.topic, sequence: sent.sequence, timestampMilliseconds: timestamp, source: source, refresh: false, body: body)
     }
 
     /// Re-sends every retained topic at once with fresh sequence numbers, so a subscriber that missed a change

@@ -60,20 +60,19 @@ struct TopicRecords {
     /// What a sent message leaves behind: the topic's next sequence and, when `retain`, the message itself.
     /// One call per message, so the publisher's hot path touches its records once.
     mutating func record(
-        _ topic: String, body: String, retain: Bool, globalSequence: UInt64, timestampMilliseconds: Int64, source: String
-    ) -> (position: Int, sequence: UInt64, source: UInt8, newlyRetained: Bool) {
-        let position = positionAdding(topic)
+        at position: Int, body: String, retain: Bool, globalSequence: UInt64, timestampMilliseconds: Int64, source: String
+    ) -> (topic: String, sequence: UInt64, newlyRetained: Bool) {
         let source = sourceIndex(source)
         return records.update(position) { record in
             record.sequence += 1
-            guard retain else { return (position, record.sequence, source, false) }
+            guard retain else { return (record.topic, record.sequence, false) }
             let newlyRetained = record.body == nil
             record.body = body
             record.globalSequence = globalSequence
             record.timestampMilliseconds = timestampMilliseconds
             record.source = source
             record.refresh = false
-            return (position, record.sequence, source, newlyRetained)
+            return (record.topic, record.sequence, newlyRetained)
         }
     }
 
