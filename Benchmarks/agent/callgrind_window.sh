@@ -4,6 +4,9 @@
 #   AGENT: the lookout-agent to measure (as shipped: .build-ship/release/lookout-agent); LOOKOUT: the `lookout` whose
 #   `simulate` writes MONITORS segments at 10 fps. The counters are zeroed 5 s after the agent is ready and dumped
 #   10 s later; the window holds two HEALTH requests a few seconds apart, one fps round and a re-publish cycle.
+#   WINDOW=steady: zeroed 16 s after ready (after start-up's give-back, `agent.release_startup_pages`, and the first
+#   re-publish cycle's index merge) and dumped 10 s later with no request in between: the steady state
+#   `scale_bench.py cpu` measures.
 # Prints one JSON line: Ir in the window, poll ticks, Ir per monitor per tick, and the inclusive Ir of a few functions.
 set -euo pipefail
 agent=$1 lookout=$2 monitors=$3
@@ -42,10 +45,14 @@ def polls():
     """`polls` of the next heartbeat (sent once a second), after dropping those queued."""
     while sub.poll(0): sub.recv_multipart()
     return json.loads(sub.recv_multipart()[2])["polls"]
-time.sleep(5)
+steady = os.environ.get("WINDOW") == "steady"
+time.sleep(16 if steady else 5)
 before = polls()
 subprocess.run(["callgrind_control", "-z", str(pid)], check=True, stdout=subprocess.DEVNULL)
-time.sleep(3); ask(b"HEALTH"); time.sleep(4); ask(b"HEALTH"); time.sleep(3)
+if steady:
+    time.sleep(10)
+else:
+    time.sleep(3); ask(b"HEALTH"); time.sleep(4); ask(b"HEALTH"); time.sleep(3)
 subprocess.run(["callgrind_control", "-d", str(pid)], check=True, stdout=subprocess.DEVNULL)
 after = polls()
 print(json.dumps({"monitors": monitors, "ticks": after - before - 0}), file=open(out + ".ticks", "w"))
