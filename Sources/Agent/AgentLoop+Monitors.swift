@@ -17,7 +17,7 @@ extension AgentLoop {
             mapWatch = MapDirectoryWatch(directory: context.mapDirectory)
             takeMapChanges()
         }
-        let ids = Self.monitorIDs(context: context, wanted: configuration.zoneMinder.monitors)
+        let ids = Self.monitorIDs(context: context, wanted: configuration.zoneMinder.monitors, segments: segmentIDs())
         // Only the newcomers are sorted (in id order, as the poll order is): every 2 s all of them were.
         for id in ids.filter({ monitors[$0] == nil }).sorted() {
             monitors[id] = TrackedMonitor(
@@ -40,9 +40,10 @@ extension AgentLoop {
     }
 
     /// The monitors to follow: a segment file or an active Monitors row, restricted to `zoneminder.monitors` if set.
-    static func monitorIDs(context: ZoneMinderContext, wanted: [Int]) -> Set<Int> {
+    /// `segments`: the map directory's segment ids, listed now when not given.
+    static func monitorIDs(context: ZoneMinderContext, wanted: [Int], segments: [Int]? = nil) -> Set<Int> {
         let wanted = Set(wanted)
-        var ids = Set((try? ZoneMinderContext.segmentIDs(in: context.mapDirectory, source: context.mapDirectorySource)) ?? [])
+        var ids = Set(segments ?? (try? ZoneMinderContext.segmentIDs(in: context.mapDirectory, source: context.mapDirectorySource)) ?? [])
         for row in context.monitorRows.values where row.enabled && row.function != "None" { ids.insert(row.id) }
         if !wanted.isEmpty { ids = ids.intersection(wanted).union(wanted) }
         return ids
@@ -52,8 +53,21 @@ extension AgentLoop {
     /// Called when the loop's wait sees the descriptor readable, so a tick costs no read when nothing happened.
     func takeMapChanges() {
         guard let watch = mapWatch, watch.isWatching else { return }
-        mapChanges.merge(watch.take())
+        let taken = watch.take()
+        if taken.everything || !taken.ids.isEmpty { listedSegmentIDs = nil }
+        mapChanges.merge(taken)
         if !watch.isWatching { waitSet.setDescriptor(2, -1) }
+    }
+
+    /// The map directory's segment ids. Listed again only after inotify reported a segment file created, removed,
+    /// renamed or resized there (or when it is not watching): every 2 s a listing of 256 names cost as much as
+    /// publishing a state change.
+    private func segmentIDs() -> [Int] {
+        if mapWatch?.isWatching == true, let listed = listedSegmentIDs { return listed }
+        let listed = (try? ZoneMinderContext.segmentIDs(in: context.mapDirectory, source: context.mapDirectorySource)) ?? []
+        listedSegmentIDs = listed
+        directoryListings += 1
+        return listed
     }
 
     /// How long a monitor with neither a segment file nor a Monitors row is kept: `agent.forget_missing_seconds`, else

@@ -26,6 +26,10 @@ final class AgentLoop: @unchecked Sendable {
     }
     /// What inotify reported since the last poll tick, read as soon as the loop's wait saw it.
     var mapChanges = MapDirectoryWatch.Changes()
+    /// The map directory's segment ids as discovery last listed them; nil once inotify saw a change there.
+    var listedSegmentIDs: [Int]?
+    /// Times discovery listed the map directory (tests: only after inotify saw a change).
+    var directoryListings = 0
     let notifier = SystemdNotifier()
     let logger: Logger
     let logging: AgentLogging?

@@ -1,8 +1,8 @@
 import CZeroMQ
 import Glibc
 
-/// The wait of a loop that blocks on the same libzmq sockets and descriptors every time: one `poll(2)`, over a
-/// descriptor array built once.
+/// The wait of a loop that blocks on the same libzmq sockets and descriptors every time: one `epoll_wait`, over a
+/// set registered once (poll(2) would look up and hook every descriptor again on each wait).
 ///
 /// Why not `zmq_poll`? Each call builds its poll set again, asks every socket for `ZMQ_EVENTS` before and after
 /// polling (a `poll` of the socket's mailbox each time) and polls once more with a zero timeout first: about seven
@@ -25,11 +25,13 @@ public final class ZMQWaitSet {
     }
 
     private let sockets: [ZMQSocket]
-    private let pollDescriptors: UnsafeMutableBufferPointer<pollfd>
+    private let epoll: Int32
+    /// Each item's descriptor as registered (-1: none).
+    private var descriptors: [Int32]
 
     /// - Parameters:
     ///   - sockets: waited on for a message to receive.
-    ///   - descriptors: waited on for reading (a pipe or an eventfd from another thread).
+    ///   - descriptors: waited on for reading (a pipe or an eventfd from another thread; -1 for one set later).
     public init(sockets: [ZMQSocket], descriptors: [Int32]) throws(ZMQError) {
         precondition(sockets.count + descriptors.count <= 64, "at most 64 items in a wait set")
         var all: [Int32] = []
@@ -38,18 +40,31 @@ public final class ZMQWaitSet {
             all.append(descriptor)
         }
         all += descriptors
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard epoll >= 0 else { throw ZMQError("epoll_create1", errno: errno) }
         self.sockets = sockets
-        pollDescriptors = .allocate(capacity: all.count)
-        for (index, descriptor) in all.enumerated() {
-            pollDescriptors[index] = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        self.descriptors = all.map { _ in -1 }
+        for (index, descriptor) in all.enumerated() where descriptor >= 0 {
+            guard lookout_epoll_control(epoll, EPOLL_CTL_ADD, descriptor, UInt64(index)) == 0 else {
+                let error = errno
+                close(epoll)
+                throw ZMQError("epoll_ctl(ADD \(descriptor))", errno: error)
+            }
+            self.descriptors[index] = descriptor
         }
     }
 
-    deinit { pollDescriptors.deallocate() }
+    deinit { close(epoll) }
 
-    /// Replaces the descriptor at `index` of those given at `init` (-1: none; poll(2) skips it).
+    /// Replaces the descriptor at `index` of those given at `init` (-1: none). The old one may be closed already.
     public func setDescriptor(_ index: Int, _ descriptor: Int32) {
-        pollDescriptors[sockets.count + index].fd = descriptor
+        let item = sockets.count + index
+        let old = descriptors[item]
+        if old >= 0 { _ = lookout_epoll_control(epoll, EPOLL_CTL_DEL, old, 0) }
+        descriptors[item] = -1
+        if descriptor >= 0, lookout_epoll_control(epoll, EPOLL_CTL_ADD, descriptor, UInt64(item)) == 0 {
+            descriptors[item] = descriptor
+        }
     }
 
     /// Waits up to `timeoutMilliseconds` (0: not at all) for a socket to hold a message or a descriptor to become
@@ -60,13 +75,10 @@ public final class ZMQWaitSet {
             ready.bits |= 1 << UInt64(index)
         }
         let timeout = ready.isEmpty ? Int32(clamping: timeoutMilliseconds) : 0
-        guard poll(pollDescriptors.baseAddress, nfds_t(pollDescriptors.count), timeout) > 0 else { return ready }
-        for index in pollDescriptors.indices where pollDescriptors[index].revents != 0 {
-            if index >= sockets.count {
-                ready.bits |= 1 << UInt64(index)
-            } else if sockets[index].hasInput {
-                ready.bits |= 1 << UInt64(index)
-            }
+        var fired: UInt64 = 0
+        guard lookout_epoll_wait(epoll, timeout, &fired) > 0 else { return ready }
+        for index in 0..<descriptors.count where fired & (1 << UInt64(index)) != 0 {
+            if index >= sockets.count || sockets[index].hasInput { ready.bits |= 1 << UInt64(index) }
         }
         return ready
     }

@@ -86,4 +86,26 @@ struct RepublishPacingTests {
             #expect(per * 80 >= topics)
         }
     }
+
+    @Test("discovery lists the map directory once, and again only after inotify saw a segment file come or go")
+    func directoryListedOnChangeOnly() throws {
+        var template = Array("/tmp/lookout-listing.XXXXXX".utf8CString)
+        let directory = String(cString: try #require(mkdtemp(&template)))
+        defer { LookoutAgent.removeDemoDirectory(directory) }
+        for id in [1, 2] { #expect(close(open("\(directory)/zm.mmap.\(id)", O_CREAT | O_WRONLY, 0o600)) == 0) }
+        let loop = try InProcessLoop.make(directory: directory)
+        defer { InProcessLoop.close(loop) }
+
+        for second in 0..<5 { loop.discover(now: Double(second)) }
+        #expect(Set(loop.monitors.keys) == [1, 2])
+        #expect(loop.directoryListings == 1, "the directory was listed on every discovery")
+
+        #expect(close(open("\(directory)/zm.mmap.3", O_CREAT | O_WRONLY, 0o600)) == 0)
+        loop.takeMapChanges()  // what the loop does when its wait sees the inotify descriptor readable
+        loop.discover(now: 5)
+        #expect(Set(loop.monitors.keys) == [1, 2, 3])
+        #expect(loop.directoryListings == 2)
+        loop.discover(now: 6)
+        #expect(loop.directoryListings == 2)
+    }
 }
