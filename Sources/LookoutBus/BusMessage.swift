@@ -6,8 +6,6 @@ public struct BusMessage: Sendable {
     public let header: BusHeader
     public let body: String
 
-    public var frames: [String] { [topic, header.rendered, body] }
-
     /// The message as one JSON object (`{"topic":…,"header":{…},"body":{…}}`), as snapshots carry it.
     public var json: JSONValue { .object([("topic", .string(topic)), ("header", header.json), ("body", .raw(body))]) }
 

@@ -11,11 +11,7 @@ struct ZMQWaitSetTests {
 
     @Test("two queued messages: after receiving the first, the next wait reports the second at once (its ZMQ_FD will not fire again)")
     func queuedMessageAfterReceive() throws {
-        let address = "ipc://\(NSTemporaryDirectory())lookout-wait-\(UUID().uuidString)"
-        let receiver = try ZMQSocket(context, .dealer)
-        try receiver.bind(address)
-        let sender = try ZMQSocket(context, .dealer)
-        try sender.connect(address)
+        let (receiver, sender) = try connectedPair()
         let waitSet = try ZMQWaitSet(sockets: [receiver], descriptors: [])
         try sender.send(["one"])
         try sender.send(["two"])
@@ -37,11 +33,7 @@ struct ZMQWaitSetTests {
 
     @Test("a message sent while the loop is blocked ends the wait; a pipe written by another thread does too, and says which")
     func wakesOnSocketAndDescriptor() throws {
-        let address = "ipc://\(NSTemporaryDirectory())lookout-wait-\(UUID().uuidString)"
-        let receiver = try ZMQSocket(context, .dealer)
-        try receiver.bind(address)
-        let sender = try ZMQSocket(context, .dealer)
-        try sender.connect(address)
+        let (receiver, sender) = try connectedPair()
         var pipeEnds: [Int32] = [0, 0]
         #expect(pipe(&pipeEnds) == 0)
         defer { close(pipeEnds[0]); close(pipeEnds[1]) }
@@ -62,6 +54,15 @@ struct ZMQWaitSetTests {
         ready = waitUntilReady(waitSet)
         #expect(ready.socket(0) && !ready.descriptor(0))
         #expect(try receiver.receive(timeoutMilliseconds: 0)?.first == Array("hello".utf8))
+    }
+
+    private func connectedPair() throws -> (receiver: ZMQSocket, sender: ZMQSocket) {
+        let address = "ipc://\(NSTemporaryDirectory())lookout-wait-\(UUID().uuidString)"
+        let receiver = try ZMQSocket(context, .dealer)
+        try receiver.bind(address)
+        let sender = try ZMQSocket(context, .dealer)
+        try sender.connect(address)
+        return (receiver, sender)
     }
 
     /// A socket's descriptor also fires for libzmq's own commands (a peer connecting): such a wait reports nothing.
