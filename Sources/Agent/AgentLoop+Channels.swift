@@ -14,9 +14,30 @@ extension AgentLoop {
 
     /// Channels from `[[ts.channel]]` and, with `ts.discover`, every `sfb_data_ch<N>` in `ts.dir`. A discovered
     /// channel whose file is gone is dropped after `forgetGrace`; a configured one is kept and reported unavailable.
+    /// `ts.directory`'s channels. When it is the map directory (both /dev/shm on a ZoneMinder box) and inotify
+    /// watches it, listed again only after a file other than a segment came, went or changed there.
+    private func channelsInDirectory() -> [Int] {
+        let watched = mapWatch?.isWatching == true
+            && Self.sameDirectory(configuration.ts.directory, context.mapDirectory)
+        if watched, let listed = listedChannels { return listed }
+        let listed = SFBDirectory.channels(in: configuration.ts.directory)
+        channelListings += 1
+        listedChannels = watched ? listed : nil
+        return listed
+    }
+
+    static func sameDirectory(_ a: String, _ b: String) -> Bool {
+        func trimmed(_ path: String) -> Substring {
+            var path = Substring(path)
+            while path.count > 1, path.hasSuffix("/") { path = path.dropLast() }
+            return path
+        }
+        return trimmed(a) == trimmed(b)
+    }
+
     func discoverChannels(now: Double) {
         let ts = configuration.ts
-        let found = ts.discover ? Set(SFBDirectory.channels(in: ts.directory)) : []
+        let found = ts.discover ? Set(channelsInDirectory()) : []
         var wanted: [Int: AgentConfiguration.Channel?] = [:]
         for channel in ts.channels { wanted[channel.channel] = channel }
         for n in found where wanted[n] == nil { wanted[n] = .some(nil) }

@@ -55,6 +55,7 @@ extension AgentLoop {
         guard let watch = mapWatch, watch.isWatching else { return }
         let taken = watch.take()
         if taken.everything || !taken.ids.isEmpty { listedSegmentIDs = nil }
+        if taken.everything || taken.others { listedChannels = nil }
         mapChanges.merge(taken)
         if !watch.isWatching { waitSet.setDescriptor(2, -1) }
     }

@@ -30,6 +30,10 @@ final class AgentLoop: @unchecked Sendable {
     var listedSegmentIDs: [Int]?
     /// Times discovery listed the map directory (tests: only after inotify saw a change).
     var directoryListings = 0
+    /// The TS channels `ts.directory` held when last listed, kept while it is the map directory and inotify saw no
+    /// other file change there; and the times it was listed.
+    var listedChannels: [Int]?
+    var channelListings = 0
     let notifier = SystemdNotifier()
     let logger: Logger
     let logging: AgentLogging?

@@ -13,10 +13,13 @@ final class MapDirectoryWatch {
         var ids: Set<Int> = []
         /// Events were lost (queue overflow) or the watch ended: check every path.
         var everything = false
+        /// A file other than a segment had an event (a TS channel's `sfb_*` when the directories are the same).
+        var others = false
 
         mutating func merge(_ other: Changes) {
             ids.formUnion(other.ids)
             everything = everything || other.everything
+            others = others || other.others
         }
     }
 
@@ -80,7 +83,7 @@ final class MapDirectoryWatch {
             offset += header + nameLength
             if mask & UInt32(IN_Q_OVERFLOW) != 0 { changes.everything = true }
             if mask & (UInt32(IN_IGNORED) | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF)) != 0 { stop(&changes) }
-            if let id = Self.monitorID(name) { changes.ids.insert(id) }
+            if let id = Self.monitorID(name) { changes.ids.insert(id) } else { changes.others = true }
         }
     }
 

@@ -128,11 +128,14 @@ public enum SFBDirectory {
         guard let dir = opendir(directory) else { return [] }
         defer { closedir(dir) }
         var found: [Int] = []
+        let prefix = Array("sfb_data_ch".utf8)
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            // A String only for names that may be a channel's: /dev/shm holds every zm.mmap.<id> of ZoneMinder too.
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> String? in
+                guard raw.starts(with: prefix) else { return nil }
+                return String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            if let channel = SFB1Layout.channel(inDataName: name) { found.append(channel) }
+            if let name, let channel = SFB1Layout.channel(inDataName: name) { found.append(channel) }
         }
         return found.sorted()
     }

@@ -108,4 +108,32 @@ struct RepublishPacingTests {
         loop.discover(now: 6)
         #expect(loop.directoryListings == 2)
     }
+
+    @Test("TS channel discovery in the map directory (/dev/shm holds both) lists it again only after a non-segment file changed")
+    func channelsListedOnChangeOnly() throws {
+        var template = Array("/tmp/lookout-listing.XXXXXX".utf8CString)
+        let directory = String(cString: try #require(mkdtemp(&template)))
+        defer { LookoutAgent.removeDemoDirectory(directory) }
+        #expect(close(open("\(directory)/zm.mmap.1", O_CREAT | O_WRONLY, 0o600)) == 0)
+        let loop = try InProcessLoop.make(directory: directory) {
+            $0.ts.directory = directory + "/"
+            $0.ts.discover = true
+        }
+        defer { InProcessLoop.close(loop) }
+
+        for second in 0..<4 { loop.discoverChannels(now: Double(second)) }
+        #expect(loop.channelSet.channels.isEmpty)
+        #expect(loop.channelListings == 1, "the directory was listed for channels on every discovery")
+
+        // A segment changing is not a reason to look for channels again; a channel's file appearing is.
+        #expect(close(open("\(directory)/zm.mmap.2", O_CREAT | O_WRONLY, 0o600)) == 0)
+        loop.takeMapChanges()
+        loop.discoverChannels(now: 4)
+        #expect(loop.channelListings == 1)
+        #expect(close(open("\(directory)/sfb_data_ch5", O_CREAT | O_WRONLY, 0o600)) == 0)
+        loop.takeMapChanges()
+        loop.discoverChannels(now: 5)
+        #expect(loop.channelListings == 2)
+        #expect(Set(loop.channelSet.channels.keys) == [5])
+    }
 }
