@@ -62,7 +62,7 @@ public final class BusPublisher {
     /// The bound endpoints as libzmq resolved them (`tcp://127.0.0.1:*` gets its port).
     public var lastEndpoint: String { socket.lastEndpoint }
 
-    /// The socket to include in the loop's `zmq_poll`, so subscription messages are read promptly.
+    /// The socket to include in the loop's wait, so subscription messages are read promptly.
     public var pollSocket: ZMQSocket { socket }
 
     public func publish(_ topic: String, _ body: JSONValue, source: String, retain: Bool) {
@@ -75,7 +75,7 @@ public final class BusPublisher {
     }
 
     /// A topic registered once and then published by handle: no topic string is built or looked up per message
-    /// (the agent keeps one per monitor topic). Registering does not publish.
+    /// (the agent keeps one per monitor topic). Registering does not publish; a handle is this publisher's only.
     public struct TopicHandle: Sendable, Equatable {
         fileprivate let position: Int32
     }
