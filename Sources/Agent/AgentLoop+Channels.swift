@@ -17,13 +17,8 @@ extension AgentLoop {
     /// `ts.directory`'s channels. When it is the map directory (both /dev/shm on a ZoneMinder box) and inotify
     /// watches it, listed again only after a file other than a segment came, went or changed there.
     private func channelsInDirectory() -> [Int] {
-        let watched = mapWatch?.isWatching == true
-            && Self.sameDirectory(configuration.ts.directory, context.mapDirectory)
-        if watched, let listed = listedChannels { return listed }
-        let listed = SFBDirectory.channels(in: configuration.ts.directory)
-        channelListings += 1
-        listedChannels = watched ? listed : nil
-        return listed
+        let watched = mapWatch?.isWatching == true && Self.sameDirectory(configuration.ts.directory, context.mapDirectory)
+        return channelListing.ids(watched: watched) { SFBDirectory.channels(in: configuration.ts.directory) }
     }
 
     static func sameDirectory(_ a: String, _ b: String) -> Bool {

@@ -52,23 +52,30 @@ extension AgentLoop {
     /// Reads what inotify has (its first read says "everything": nothing is known from before the watch began).
     /// Called when the loop's wait sees the descriptor readable, so a tick costs no read when nothing happened.
     func takeMapChanges() {
+        armMapWatch(false)
         guard let watch = mapWatch, watch.isWatching else { return }
         let taken = watch.take()
-        if taken.everything || !taken.ids.isEmpty { listedSegmentIDs = nil }
-        if taken.everything || taken.others { listedChannels = nil }
+        if taken.everything || !taken.ids.isEmpty { segmentListing.invalidate() }
+        if taken.everything || taken.others { channelListing.invalidate() }
         mapChanges.merge(taken)
-        if !watch.isWatching { waitSet.setDescriptor(2, -1) }
+    }
+
+    /// Puts the inotify descriptor in the loop's wait (at a poll tick) or takes it out (once it fired): events
+    /// that come meanwhile wait in the kernel's queue and wake the next wait at once when it is put back.
+    func armMapWatch(_ armed: Bool) {
+        let descriptor = armed ? mapWatch?.descriptor ?? -1 : -1
+        guard descriptor != armedMapWatch else { return }
+        waitSet.setDescriptor(Waited.mapWatch, descriptor)
+        armedMapWatch = descriptor
     }
 
     /// The map directory's segment ids. Listed again only after inotify reported a segment file created, removed,
     /// renamed or resized there (or when it is not watching): every 2 s a listing of 256 names cost as much as
     /// publishing a state change.
     private func segmentIDs() -> [Int] {
-        if mapWatch?.isWatching == true, let listed = listedSegmentIDs { return listed }
-        let listed = (try? ZoneMinderContext.segmentIDs(in: context.mapDirectory, source: context.mapDirectorySource)) ?? []
-        listedSegmentIDs = listed
-        directoryListings += 1
-        return listed
+        segmentListing.ids(watched: mapWatch?.isWatching == true) {
+            (try? ZoneMinderContext.segmentIDs(in: context.mapDirectory, source: context.mapDirectorySource)) ?? []
+        }
     }
 
     /// How long a monitor with neither a segment file nor a Monitors row is kept: `agent.forget_missing_seconds`, else
@@ -103,6 +110,7 @@ extension AgentLoop {
         var checkEvery: UInt64 = 0
         let changes = mapChanges
         mapChanges = MapDirectoryWatch.Changes()
+        armMapWatch(true)
         if let watch = mapWatch, watch.isWatching {
             // A path is stat'ed only after inotify saw its file change; a new segment is followed at once.
             if changes.ids.contains(where: { monitors[$0] == nil }) { discover(now: now) }

@@ -21,19 +21,17 @@ final class AgentLoop: @unchecked Sendable {
     let control: ControlServer
     let catalog: MonitorCatalog?
     /// nil: inotify unavailable, each path is stat'ed once a second instead.
-    var mapWatch: MapDirectoryWatch? {
-        didSet { waitSet.setDescriptor(2, mapWatch?.descriptor ?? -1) }
-    }
+    var mapWatch: MapDirectoryWatch?
     /// What inotify reported since the last poll tick, read as soon as the loop's wait saw it.
     var mapChanges = MapDirectoryWatch.Changes()
-    /// The map directory's segment ids as discovery last listed them; nil once inotify saw a change there.
-    var listedSegmentIDs: [Int]?
-    /// Times discovery listed the map directory (tests: only after inotify saw a change).
-    var directoryListings = 0
-    /// The TS channels `ts.directory` held when last listed, kept while it is the map directory and inotify saw no
-    /// other file change there; and the times it was listed.
-    var listedChannels: [Int]?
-    var channelListings = 0
+    /// The inotify descriptor in the wait set (-1: none): armed at each poll tick, taken out when it fires, so a
+    /// neighbour writing to files in the map directory wakes the loop at most once per tick.
+    var armedMapWatch: Int32 = -1
+    /// The map directory's segment ids, and `ts.directory`'s channels when it is the same directory.
+    var segmentListing = WatchedListing()
+    var channelListing = WatchedListing()
+    var directoryListings: Int { segmentListing.listings }
+    var channelListings: Int { channelListing.listings }
     let notifier = SystemdNotifier()
     let logger: Logger
     let logging: AgentLogging?
@@ -86,6 +84,10 @@ final class AgentLoop: @unchecked Sendable {
     private let stopRequested = Atomic<Bool>(false)
     /// What `run()` waits on between ticks: the control and bus sockets, rendered HEALTH, relay wake-ups, inotify.
     let waitSet: ZMQWaitSet
+    /// The wait set's descriptors, by index (its sockets are the control server's, then the publisher's).
+    enum Waited {
+        static let health = 0, relay = 1, mapWatch = 2
+    }
 
     init(
         configuration: AgentConfiguration, context: ZoneMinderContext, zmq: ZMQContext, logger: Logger,
@@ -126,8 +128,6 @@ final class AgentLoop: @unchecked Sendable {
         } else {
             catalog = nil
         }
-        // Observers do not run in init.
-        waitSet.setDescriptor(2, mapWatch?.descriptor ?? -1)
         takeMapChanges()
     }
 
@@ -239,9 +239,9 @@ final class AgentLoop: @unchecked Sendable {
             let relayDue = relayFrames(now: now)
             let waitMilliseconds = max(0, Int(((min(due, relayDue) - clock.now) * 1000).rounded(.up)))
             let ready = waitSet.wait(timeoutMilliseconds: min(waitMilliseconds, 1000))
-            if ready.descriptor(0) { collectRenderedHealth() }
-            if ready.descriptor(1) { relayWoken(now: WallClock.seconds()) }
-            if ready.descriptor(2) { takeMapChanges() }
+            if ready.descriptor(Waited.health) { collectRenderedHealth() }
+            if ready.descriptor(Waited.relay) { relayWoken(now: WallClock.seconds()) }
+            if ready.descriptor(Waited.mapWatch) { takeMapChanges() }
             if ready.socket(0) { control.servePending(clock: { clock.now }, handle) }
             if ready.socket(1) { publisher.drainSubscriptions() }
         }
